@@ -1,0 +1,26 @@
+// Runs every *.test.ts under src/ and test/ with Node's own test runner.
+// Node 20's `--test` does not expand globs or find .ts files itself, so this lists them.
+import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const roots = ['src', 'test'];
+const only = process.argv.slice(2);
+const files = roots
+  .flatMap((root) => readdirSync(root, { recursive: true, withFileTypes: true }).map((e) => join(e.parentPath ?? e.path, e.name)))
+  .filter((file) => file.endsWith('.test.ts'))
+  .filter((file) => only.length === 0 || only.some((part) => file.includes(part)))
+  .sort();
+
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+
+const concurrency = process.env.TEST_CONCURRENCY ?? '4';
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

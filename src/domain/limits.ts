@@ -1,0 +1,31 @@
+/**
+ * WhatsApp's limits the connector enforces before sending (PRODUCT §6), so that users get a clear
+ * error instead of a silent failure. Media sizes are defaults an operator may change.
+ */
+export const limits = {
+  /** Only own messages, and only this long after sending. */
+  editWindowMs: 15 * 60 * 1000,
+  /** "Delete for everyone": only own messages, about 2 days 12 hours after sending. */
+  deleteForEveryoneWindowMs: 60 * 60 * 60 * 1000,
+  /** Chats one forward may reach at once. */
+  forwardMaxChats: 5,
+  /** Chats when the message was already "forwarded many times". */
+  forwardMaxChatsWhenFrequentlyForwarded: 1,
+  /** A message counts as "forwarded many times" from this forwarding score on. */
+  frequentlyForwardedScore: 5,
+  textMaxLength: 4096,
+  captionMaxLength: 1024,
+} as const;
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'document';
+
+export type MediaSizeLimits = Record<MediaKind, number>;
+
+const MB = 1024 * 1024;
+
+export const defaultMediaSizeLimits: MediaSizeLimits = {
+  image: 5 * MB,
+  video: 16 * MB,
+  audio: 16 * MB,
+  document: 100 * MB,
+};
