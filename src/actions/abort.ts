@@ -1,0 +1,17 @@
+import { ConnectorError } from '../domain/errors.js';
+
+/**
+ * The error an aborted operation fails with: the signal's reason when it already carries a code
+ * (the executor aborts with TIMEOUT), otherwise TIMEOUT, since every abort here is a deadline or a
+ * process that stopped waiting.
+ */
+export function abortError(signal: AbortSignal): ConnectorError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ConnectorError) return reason;
+  const message = reason instanceof Error ? reason.message : 'The operation was aborted';
+  return new ConnectorError('TIMEOUT', message, undefined, { cause: reason });
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}

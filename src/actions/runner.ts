@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { parseActionInput, type ActionName, type ActionParams, type AttachmentFormat, type AttachmentInput } from '../domain/actions.js';
+import { normalizeChat } from '../domain/chat.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { ConnectorError, toConnectorError } from '../domain/errors.js';
+import type { MediaKind } from '../domain/limits.js';
+import type { MessageRecord, MessageRef } from '../domain/message.js';
+import type { ActionResult, ActionResults, SentAttachment } from '../domain/result.js';
+import { assertCanDelete, assertCanEdit, assertCanForward, assertCanReact, fitsCaption } from '../domain/rules.js';
+import { toContactPayload } from '../domain/vcard.js';
+import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
+import { deriveMessageId, hashRequest, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { throwIfAborted } from './abort.js';
+
+/** A fetched attachment, ready to send. */
+export interface PreparedAttachment {
+  title: string;
+  fileName: string;
+  sendAs: MediaKind;
+  mimeType: string;
+  size: number;
+  bytes: Uint8Array;
+}
+
+export type PrepareAttachments = (
+  attachments: AttachmentInput | AttachmentInput[],
+  format: AttachmentFormat,
+  options: { signal?: AbortSignal },
+) => Promise<PreparedAttachment[]>;
+
+export interface ActionRunnerOptions {
+  engine: WhatsAppEngine;
+  /** Fetches attachments by URL; see `attachments/`. */
+  prepareAttachments: PrepareAttachments;
+  clock?: Clock;
+  idempotency?: IdempotencyStore;
+}
+
+export interface RunOptions {
+  /** Same key and same input → the same result and no second send. A random key when omitted. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Performs the seven actions on an engine's sessions: validates and normalises the input, checks
+ * WhatsApp's rules, fetches attachments, sends, and shapes the result. The in-process component and
+ * the HTTP service both act through it.
+ *
+ * @example await runner.run(sessionId, 'sendMessage', { chat: '+79001234567', text: 'Hi' }, { idempotencyKey: 'order-42' })
+ */
+export class ActionRunner {
+  private readonly engine: WhatsAppEngine;
+  private readonly clock: Clock;
+  private readonly idempotency: IdempotencyStore;
+  private readonly prepareAttachments: PrepareAttachments;
+  private readonly inFlight = new Map<string, { requestHash: string; result: Promise<ActionResult> }>();
+
+  constructor(options: ActionRunnerOptions) {
+    this.engine = options.engine;
+    this.clock = options.clock ?? systemClock;
+    this.idempotency = options.idempotency ?? new MemoryIdempotencyStore();
+    this.prepareAttachments = options.prepareAttachments;
+  }
+
+  async run<A extends ActionName>(sessionId: string, action: A, input: unknown, options: RunOptions = {}): Promise<ActionResults[A]> {
+    const params = parseActionInput(action, input);
+    const key = options.idempotencyKey ?? randomUUID();
+    const requestHash = hashRequest(action, params);
+    const flightKey = `${sessionId}\0${key}`;
+
+    const running = this.inFlight.get(flightKey);
+    if (running) {
+      if (running.requestHash !== requestHash) throw conflict(key);
+      return (await running.result) as ActionResults[A];
+    }
+
+    const result = this.runOnce(sessionId, action, params, key, requestHash, options.signal);
+    this.inFlight.set(flightKey, { requestHash, result });
+    try {
+      return (await result) as ActionResults[A];
+    } finally {
+      this.inFlight.delete(flightKey);
+    }
+  }
+
+  private async runOnce(
+    sessionId: string,
+    action: ActionName,
+    params: ActionParams[ActionName],
+    key: string,
+    requestHash: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ActionResult> {
+    const earlier = await this.idempotency.get(sessionId, key);
+    if (earlier) {
+      if (earlier.requestHash !== requestHash) throw conflict(key);
+      return earlier.result;
+    }
+    try {
+      const context: SendContext = { sessionId, key, signal, part: 0 };
+      const result = await this.perform(context, action, params);
+      // A timeout that fired while the last send was on the wire must not leave a record behind:
+      // the caller was told "timeout", and a retry with the same key resends the same message ids.
+      throwIfAborted(signal);
+      await this.idempotency.put(sessionId, key, { requestHash, result });
+      return result;
+    } catch (error) {
+      throw toConnectorError(error);
+    }
+  }
+
+  private perform(context: SendContext, action: ActionName, params: ActionParams[ActionName]): Promise<ActionResult> {
+    switch (action) {
+      case 'sendMessage':
+        return this.sendMessage(context, params as ActionParams['sendMessage']);
+      case 'sendLocation':
+        return this.sendLocation(context, params as ActionParams['sendLocation']);
+      case 'sendContact':
+        return this.sendContact(context, params as ActionParams['sendContact']);
+      case 'sendReaction':
+        return this.sendReaction(context, params as ActionParams['sendReaction']);
+      case 'forwardMessage':
+        return this.forwardMessage(context, params as ActionParams['forwardMessage']);
+      case 'editMessage':
+        return this.editMessage(context, params as ActionParams['editMessage']);
+      case 'deleteMessage':
+        return this.deleteMessage(context, params as ActionParams['deleteMessage']);
+    }
+  }
+
+  private async sendMessage(context: SendContext, params: ActionParams['sendMessage']): Promise<ActionResults['sendMessage']> {
+    const chat = await this.recipient(context, params.chat);
+    const text = params.text ?? '';
+    const attachments =
+      params.attachments === undefined ? [] : await this.prepareAttachments(params.attachments, params.attachmentFormat, { signal: context.signal });
+
+    const outgoing: OutgoingMessage[] = [];
+    const captionFirst = attachments.length > 0 && text !== '' && fitsCaption(text);
+    if (text !== '' && !captionFirst) outgoing.push({ type: 'text', chat, text });
+    attachments.forEach((file, index) => {
+      const media = { kind: file.sendAs, bytes: file.bytes, mimeType: file.mimeType, fileName: file.fileName };
+      outgoing.push(captionFirst && index === 0 ? { type: 'media', chat, media, caption: text } : { type: 'media', chat, media });
+    });
+
+    const sent: SentMessage[] = [];
+    for (const message of outgoing) sent.push(await this.send(context, message));
+    const first = firstOf(sent);
+    const mediaParts = sent.slice(sent.length - attachments.length);
+    const summaries: SentAttachment[] = attachments.map((file, index) => ({
+      id: mediaParts[index]?.id ?? '',
+      title: file.title,
+      fileName: file.fileName,
+      type: file.sendAs,
+      mimeType: file.mimeType,
+      size: file.size,
+    }));
+    return {
+      ...base('sendMessage', first),
+      ...(text !== '' ? { text } : {}),
+      ...(summaries.length > 0 ? { attachments: summaries } : {}),
+      parts: sent.map(toRef),
+    };
+  }
+
+  private async sendLocation(context: SendContext, params: ActionParams['sendLocation']): Promise<ActionResults['sendLocation']> {
+    const chat = await this.recipient(context, params.chat);
+    const sent = await this.send(context, { type: 'location', chat, location: params.location });
+    return { ...base('sendLocation', sent), location: params.location };
+  }
+
+  private async sendContact(context: SendContext, params: ActionParams['sendContact']): Promise<ActionResults['sendContact']> {
+    const chat = await this.recipient(context, params.chat);
+    const contacts = (Array.isArray(params.contact) ? params.contact : [params.contact]).map(toContactPayload);
+    const sent = await this.send(context, { type: 'contacts', chat, contacts });
+    return { ...base('sendContact', sent), contacts: contacts.map(({ displayName, phones }) => ({ name: displayName, phones })) };
+  }
+
+  private async sendReaction(context: SendContext, params: ActionParams['sendReaction']): Promise<ActionResults['sendReaction']> {
+    const [target] = await this.targets(context, params.message, params.chat, false);
+    assertCanReact(target);
+    const sent = await this.send(context, { type: 'reaction', target, emoji: params.emoji });
+    return { ...base('sendReaction', sent), chat: target.chat, emoji: params.emoji, target: toRef(target) };
+  }
+
+  private async forwardMessage(context: SendContext, params: ActionParams['forwardMessage']): Promise<ActionResults['forwardMessage']> {
+    const [target] = await this.targets(context, params.message, undefined, false);
+    const chats = Array.isArray(params.chat) ? params.chat : [params.chat];
+    assertCanForward(target, chats.length);
+    const recipients: string[] = [];
+    for (const chat of chats) recipients.push(await this.recipient(context, chat));
+    const forwards: SentMessage[] = [];
+    for (const chat of recipients) forwards.push(await this.send(context, { type: 'forward', chat, target }));
+    return { ...base('forwardMessage', firstOf(forwards)), target: toRef(target), forwards: forwards.map(toRef) };
+  }
+
+  private async editMessage(context: SendContext, params: ActionParams['editMessage']): Promise<ActionResults['editMessage']> {
+    const [target] = await this.targets(context, params.message, params.chat, false);
+    assertCanEdit(target, this.clock.now());
+    await this.send(context, { type: 'edit', target, text: params.text });
+    return {
+      ...base('editMessage', target),
+      text: params.text,
+      editedAt: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  private async deleteMessage(context: SendContext, params: ActionParams['deleteMessage']): Promise<ActionResults['deleteMessage']> {
+    const targets = await this.targets(context, params.message, params.chat, true);
+    const now = this.clock.now();
+    for (const target of targets) assertCanDelete(target, params.forEveryone, now);
+    for (const target of targets) await this.send(context, { type: 'delete', target, forEveryone: params.forEveryone });
+    return {
+      ...base('deleteMessage', targets[0]),
+      forEveryone: params.forEveryone,
+      deletedAt: new Date(now).toISOString(),
+    };
+  }
+
+  /** Normalises a chat and, for a phone number, checks that it has a WhatsApp account. */
+  private async recipient(context: SendContext, input: string): Promise<string> {
+    const chat = normalizeChat(input);
+    if (chat.kind === 'user') {
+      const known = await this.engine.checkNumbers(context.sessionId, [chat.jid]);
+      if (known.get(chat.jid) !== true) {
+        throw new ConnectorError('NOT_ON_WHATSAPP', `${input} has no WhatsApp account`, { chat: chat.jid });
+      }
+    }
+    return chat.jid;
+  }
+
+  /**
+   * The messages an action applies to. A saved send result may stand for several WhatsApp messages
+   * (a text and its attachments): deleting it deletes them all; other actions act on its first.
+   */
+  private async targets(context: SendContext, message: ActionParams['editMessage']['message'], chatInput: string | undefined, allParts: boolean): Promise<[MessageRecord, ...MessageRecord[]]> {
+    const primary = typeof message === 'string' ? { id: message, chat: chatInput } : { id: message.id, chat: message.chat ?? chatInput };
+    const refs = allParts && typeof message === 'object' && Array.isArray(message.parts) && message.parts.length > 0 ? message.parts.map(partRef) : [primary];
+    const records: MessageRecord[] = [];
+    for (const ref of refs) {
+      const chat = ref.chat === undefined ? undefined : normalizeChat(ref.chat).jid;
+      const record = await this.engine.findMessage(context.sessionId, chat === undefined ? { id: ref.id } : { id: ref.id, chat });
+      if (!record) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${ref.id}${chat ? ` in ${chat}` : ''} for this connection`, { id: ref.id, chat });
+      records.push(record);
+    }
+    return records as [MessageRecord, ...MessageRecord[]];
+  }
+
+  private async send(context: SendContext, message: OutgoingMessage): Promise<SentMessage> {
+    throwIfAborted(context.signal);
+    const messageId = deriveMessageId(context.sessionId, context.key, context.part++);
+    return this.engine.send(context.sessionId, message, { messageId, ...(context.signal ? { signal: context.signal } : {}) });
+  }
+}
+
+interface SendContext {
+  sessionId: string;
+  key: string;
+  signal: AbortSignal | undefined;
+  /** Counts the WhatsApp messages of one action, so each gets its own stable id. */
+  part: number;
+}
+
+function base<A extends ActionName>(action: A, message: SentMessage | MessageRecord) {
+  return {
+    action,
+    id: message.id,
+    chat: message.chat,
+    fromMe: message.fromMe,
+    timestamp: new Date(message.timestamp).toISOString(),
+    status: message.status,
+  };
+}
+
+function toRef(message: MessageRef): MessageRef {
+  return { chat: message.chat, id: message.id, fromMe: message.fromMe };
+}
+
+function partRef(part: unknown): { id: string; chat?: string } {
+  if (typeof part === 'object' && part !== null && typeof (part as { id?: unknown }).id === 'string') {
+    const { id, chat } = part as { id: string; chat?: unknown };
+    return typeof chat === 'string' ? { id, chat } : { id };
+  }
+  throw new ConnectorError('VALIDATION_ERROR', 'message.parts must list { chat, id } objects', { part });
+}
+
+function firstOf<T>(items: T[]): T {
+  const [first] = items;
+  if (first === undefined) throw new ConnectorError('INTERNAL', 'An action sent nothing');
+  return first;
+}
+
+function conflict(key: string): ConnectorError {
+  return new ConnectorError('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was already used for a different request`, { idempotencyKey: key });
+}

@@ -1,0 +1,78 @@
+import type { ActionName, Location } from './actions.js';
+import type { MediaKind } from './limits.js';
+import type { MessageRef, MessageStatus } from './message.js';
+
+/**
+ * The object an action saves into its result variable (PRODUCT §2). It is itself a message ref
+ * (`chat`, `id`, `fromMe`), so a later edit, delete, reaction or forward takes it whole.
+ */
+export interface ActionResultBase extends MessageRef {
+  action: ActionName;
+  /** ISO 8601. */
+  timestamp: string;
+  status: MessageStatus;
+}
+
+export interface SentAttachment {
+  id: string;
+  title: string;
+  fileName: string;
+  type: MediaKind;
+  mimeType: string;
+  size: number;
+}
+
+export interface SendMessageResult extends ActionResultBase {
+  action: 'sendMessage';
+  text?: string;
+  attachments?: SentAttachment[];
+  /** Every WhatsApp message this send produced, in order (a text and each attachment). */
+  parts: MessageRef[];
+}
+
+export interface SendLocationResult extends ActionResultBase {
+  action: 'sendLocation';
+  location: Location;
+}
+
+export interface SendContactResult extends ActionResultBase {
+  action: 'sendContact';
+  contacts: { name: string; phones: string[] }[];
+}
+
+export interface SendReactionResult extends ActionResultBase {
+  action: 'sendReaction';
+  emoji: string;
+  target: MessageRef;
+}
+
+export interface ForwardMessageResult extends ActionResultBase {
+  action: 'forwardMessage';
+  target: MessageRef;
+  forwards: MessageRef[];
+}
+
+/** An edit describes the edited message itself, so its result can be edited or deleted again. */
+export interface EditMessageResult extends ActionResultBase {
+  action: 'editMessage';
+  text: string;
+  editedAt: string;
+}
+
+export interface DeleteMessageResult extends ActionResultBase {
+  action: 'deleteMessage';
+  forEveryone: boolean;
+  deletedAt: string;
+}
+
+export type ActionResults = {
+  sendMessage: SendMessageResult;
+  sendLocation: SendLocationResult;
+  sendContact: SendContactResult;
+  sendReaction: SendReactionResult;
+  forwardMessage: ForwardMessageResult;
+  editMessage: EditMessageResult;
+  deleteMessage: DeleteMessageResult;
+};
+
+export type ActionResult = ActionResults[ActionName];

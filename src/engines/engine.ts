@@ -1,0 +1,81 @@
+import type { Location } from '../domain/actions.js';
+import type { MediaKind } from '../domain/limits.js';
+import type { MessageRecord, MessageRef, MessageStatus } from '../domain/message.js';
+import type { ContactPayload } from '../domain/vcard.js';
+
+/**
+ * The one interface every WhatsApp engine implements (PRODUCT §6): the sandbox network, the real
+ * linked device through Baileys. Chats arrive already normalised to JIDs and WhatsApp's rules
+ * already checked by the action runner; an engine that can enforce them itself (the sandbox does,
+ * as the network would) uses the same functions from `domain/rules`.
+ */
+export interface WhatsAppEngine {
+  readonly kind: 'sandbox' | 'baileys';
+
+  /** Starts linking a new session, or reconnects a linked one. Progress arrives as events. */
+  startSession(sessionId: string): Promise<void>;
+  /** Disconnects and keeps the link, so a later start reconnects without a scan. */
+  stopSession(sessionId: string): Promise<void>;
+  /** Unlinks the device; the session cannot act again. */
+  logoutSession(sessionId: string): Promise<void>;
+  getSessionStatus(sessionId: string): SessionStatus | undefined;
+  /** Links by code instead of QR: the person types the code on their phone. */
+  requestPairingCode(sessionId: string, phone: string): Promise<string>;
+  /** Link events, receipts and state changes of every session. Returns the unsubscribe function. */
+  subscribe(listener: EngineListener): () => void;
+
+  /** Which of the given user JIDs have a WhatsApp account. */
+  checkNumbers(sessionId: string, jids: readonly string[]): Promise<Map<string, boolean>>;
+  /** Sends one WhatsApp message. The same `messageId` twice never reaches the chat twice. */
+  send(sessionId: string, message: OutgoingMessage, options: SendOptions): Promise<SentMessage>;
+  /** A message this session sent or received, for later edits, deletes, reactions and forwards. */
+  findMessage(sessionId: string, ref: { id: string; chat?: string }): Promise<MessageRecord | undefined>;
+}
+
+export type SessionState = 'linking' | 'connected' | 'reconnecting' | 'stopped' | 'logged_out';
+
+export interface SessionStatus {
+  sessionId: string;
+  state: SessionState;
+  /** The linked account's JID, once connected. */
+  jid?: string;
+}
+
+export type EngineEvent =
+  | { type: 'qr'; sessionId: string; qr: string; expiresAt: number }
+  | { type: 'pairing-code'; sessionId: string; code: string }
+  | { type: 'connected'; sessionId: string; jid: string }
+  | { type: 'state'; sessionId: string; state: SessionState }
+  | { type: 'link-failed'; sessionId: string; reason: string }
+  | { type: 'logged-out'; sessionId: string; reason: string }
+  | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus };
+
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface SendOptions {
+  /** Derived from the caller's idempotency key, so a retry reuses it. */
+  messageId: string;
+  signal?: AbortSignal;
+}
+
+export interface SentMessage extends MessageRef {
+  timestamp: number;
+  status: MessageStatus;
+}
+
+export interface OutgoingMedia {
+  kind: MediaKind;
+  bytes: Uint8Array;
+  mimeType: string;
+  fileName: string;
+}
+
+export type OutgoingMessage =
+  | { type: 'text'; chat: string; text: string }
+  | { type: 'media'; chat: string; media: OutgoingMedia; caption?: string }
+  | { type: 'location'; chat: string; location: Location }
+  | { type: 'contacts'; chat: string; contacts: ContactPayload[] }
+  | { type: 'reaction'; target: MessageRecord; emoji: string }
+  | { type: 'forward'; chat: string; target: MessageRecord }
+  | { type: 'edit'; target: MessageRecord; text: string }
+  | { type: 'delete'; target: MessageRecord; forEveryone: boolean };
