@@ -1,0 +1,208 @@
+import { ConnectorError } from '../domain/errors.js';
+import type { MediaKind } from '../domain/limits.js';
+import type { AddressPolicy } from './address-policy.js';
+import { detectType } from './detect-type.js';
+import { fileNameFor } from './file-name.js';
+import { httpGet } from './http-get.js';
+import { parseAttachmentUrl, redactUrl, resolveAllowedAddresses, systemLookup, type HostLookup } from './resolve-target.js';
+
+export interface FetchAttachmentOptions extends AddressPolicy {
+  /** The most bytes accepted for any kind (the document limit); more aborts the download. */
+  maxBytes: number;
+  /** Time for the whole fetch: DNS, every redirect, headers and body. Default 30 000. */
+  timeoutMs?: number;
+  /** The caller's cancellation; its reason is rethrown when it is a ConnectorError, else TIMEOUT. */
+  signal?: AbortSignal;
+  /** Default 5. */
+  maxRedirects?: number;
+  /** Resolves host names; the system resolver by default, a fake in tests. */
+  lookup?: HostLookup;
+  userAgent?: string;
+}
+
+export interface FetchedAttachment {
+  title: string;
+  /** The address given, without user name and password. */
+  url: string;
+  /** Where the bytes came from after redirects, without user name and password. */
+  finalUrl: string;
+  bytes: Buffer;
+  size: number;
+  /** Detected from the bytes, never taken from the URL or the Content-Type. */
+  mimeType: string;
+  /** How WhatsApp can show the detected type; `document` when not inline. */
+  kind: MediaKind;
+  /** The detected type's extension, without the dot. */
+  extension?: string;
+  /** The sanitised title, with the detected extension when the title has none. */
+  fileName: string;
+  /** The server's Content-Type, for information only. */
+  declaredType?: string;
+}
+
+export const defaultFetchTimeoutMs = 30_000;
+export const defaultMaxRedirects = 5;
+const defaultUserAgent = 'whatsapp-connector (attachment fetcher)';
+
+/**
+ * Downloads one attachment, refusing addresses inside the network before connecting (each
+ * redirect hop too), pinning the connection to the checked addresses, and stopping as soon as the
+ * body exceeds `maxBytes`.
+ *
+ * @example
+ * const file = await fetchAttachment({ title: 'Invoice', url: 'https://files.example.com/42' }, { maxBytes: 100 * 1024 * 1024 });
+ * file.fileName // 'Invoice.pdf'
+ */
+export async function fetchAttachment(
+  input: { title: string; url: string },
+  options: FetchAttachmentOptions,
+): Promise<FetchedAttachment> {
+  const firstUrl = parseAttachmentUrl(input.url);
+  const deadline = startDeadline(firstUrl, options);
+  const policy: AddressPolicy = { allowPrivateAddresses: options.allowPrivateAddresses, allowAddress: options.allowAddress };
+  const lookup = options.lookup ?? systemLookup;
+  const maxRedirects = options.maxRedirects ?? defaultMaxRedirects;
+  const headers = {
+    'user-agent': options.userAgent ?? defaultUserAgent,
+    accept: '*/*',
+    'accept-encoding': 'identity',
+  };
+
+  let url = firstUrl;
+  try {
+    for (let redirects = 0; ; redirects += 1) {
+      deadline.signal.throwIfAborted();
+      const addresses = await untilAborted(resolveAllowedAddresses(url, policy, lookup), deadline.signal);
+      const answer = await httpGet({ url, addresses, maxBytes: options.maxBytes, headers, signal: deadline.signal });
+      if (answer.type === 'body') {
+        const type = await detectType(answer.bytes);
+        return {
+          title: input.title,
+          url: redactUrl(firstUrl),
+          finalUrl: redactUrl(url),
+          bytes: answer.bytes,
+          size: answer.bytes.length,
+          mimeType: type.mimeType,
+          kind: type.kind,
+          ...(type.extension === undefined ? {} : { extension: type.extension }),
+          fileName: fileNameFor(input.title, type.extension),
+          ...(answer.contentType === undefined ? {} : { declaredType: answer.contentType }),
+        };
+      }
+      if (redirects >= maxRedirects) {
+        throw new ConnectorError('ATTACHMENT_FETCH_FAILED', `${redactUrl(firstUrl)} redirected more than ${maxRedirects} times`, {
+          url: redactUrl(firstUrl),
+          reason: 'too-many-redirects',
+          maxRedirects,
+        });
+      }
+      url = nextHop(url, answer.status, answer.location);
+    }
+  } catch (error) {
+    throw deadline.explain(error, url);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The redirect target, checked like the first address (the address policy follows on the next hop). */
+function nextHop(from: URL, status: number, location: string | undefined): URL {
+  if (location === undefined || location === '') {
+    throw new ConnectorError('ATTACHMENT_FETCH_FAILED', `${redactUrl(from)} answered ${status} without a Location`, {
+      url: redactUrl(from),
+      status,
+      reason: 'redirect',
+    });
+  }
+  try {
+    return parseAttachmentUrl(location, from);
+  } catch (error) {
+    if (error instanceof ConnectorError && error.code === 'VALIDATION_ERROR') {
+      throw new ConnectorError('ATTACHMENT_FETCH_FAILED', `${redactUrl(from)} redirected to an invalid address`, {
+        url: redactUrl(from),
+        status,
+        reason: 'redirect',
+      });
+    }
+    throw error;
+  }
+}
+
+interface Deadline {
+  /** Aborts with the ConnectorError to report: the timeout's, or the caller's. */
+  signal: AbortSignal;
+  /** The error to report for anything thrown while fetching. */
+  explain(error: unknown, url: URL): ConnectorError;
+  dispose(): void;
+}
+
+function startDeadline(url: URL, options: FetchAttachmentOptions): Deadline {
+  const controller = new AbortController();
+  const timeoutMs = options.timeoutMs ?? defaultFetchTimeoutMs;
+  const caller = options.signal;
+
+  const onCallerAbort = (): void => controller.abort(callerAbortError(caller?.reason, url));
+  if (caller?.aborted === true) onCallerAbort();
+  else caller?.addEventListener('abort', onCallerAbort, { once: true });
+
+  const timer = setTimeout(() => {
+    controller.abort(
+      new ConnectorError('ATTACHMENT_FETCH_FAILED', `${redactUrl(url)} did not arrive within ${timeoutMs} ms`, {
+        url: redactUrl(url),
+        reason: 'timeout',
+        timeoutMs,
+      }),
+    );
+  }, timeoutMs);
+
+  return {
+    signal: controller.signal,
+    explain(error, current) {
+      if (error instanceof ConnectorError) return error;
+      if (controller.signal.aborted) return controller.signal.reason as ConnectorError;
+      return connectionFailed(current, error);
+    },
+    dispose() {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+function callerAbortError(reason: unknown, url: URL): ConnectorError {
+  if (reason instanceof ConnectorError) return reason;
+  return new ConnectorError('TIMEOUT', `fetching ${redactUrl(url)} was cancelled`, { url: redactUrl(url) }, { cause: reason });
+}
+
+function connectionFailed(url: URL, error: unknown): ConnectorError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectorError(
+    'ATTACHMENT_FETCH_FAILED',
+    `${redactUrl(url)} could not be fetched: ${message}`,
+    { url: redactUrl(url), reason: 'connection', ...(code === undefined ? {} : { error: code }) },
+    { cause: error },
+  );
+}
+
+/** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
