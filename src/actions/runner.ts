@@ -3,7 +3,6 @@ import { parseActionInput, type ActionName, type ActionParams, type AttachmentFo
 import { normalizeChat } from '../domain/chat.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../domain/errors.js';
-import type { MediaKind } from '../domain/limits.js';
 import type { MessageRecord, MessageRef } from '../domain/message.js';
 import type { ActionResult, ActionResults, SentAttachment } from '../domain/result.js';
 import { assertCanDelete, assertCanEdit, assertCanForward, assertCanReact, fitsCaption } from '../domain/rules.js';
@@ -11,17 +10,9 @@ import { toContactPayload } from '../domain/vcard.js';
 import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
 import { deriveMessageId, hashRequest, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { throwIfAborted } from './abort.js';
+import type { PreparedAttachment } from '../attachments/index.js';
 
-/** A fetched attachment, ready to send. */
-export interface PreparedAttachment {
-  title: string;
-  fileName: string;
-  sendAs: MediaKind;
-  mimeType: string;
-  size: number;
-  bytes: Uint8Array;
-}
-
+/** Fetches and checks attachments; `attachments/prepareAttachments` with the operator's policy bound. */
 export type PrepareAttachments = (
   attachments: AttachmentInput | AttachmentInput[],
   format: AttachmentFormat,

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { Location } from '../../domain/actions.js';
+import { ConnectorError } from '../../domain/errors.js';
+import { limits, type MediaSizeLimits } from '../../domain/limits.js';
+import type { MessageStatus } from '../../domain/message.js';
+import { fitsCaption } from '../../domain/rules.js';
+import type { ContactPayload } from '../../domain/vcard.js';
+import type { OutgoingMedia } from '../engine.js';
+import type { StoredMessage } from './store.js';
+
+/** What a new message carries: the engine's outgoing content without its chat. */
+export type NewContent =
+  | { type: 'text'; text: string }
+  | { type: 'media'; media: OutgoingMedia; caption?: string }
+  | { type: 'location'; location: Location }
+  | { type: 'contacts'; contacts: ContactPayload[] };
+
+export type MessageBody = Pick<StoredMessage, 'kind' | 'text' | 'media' | 'location' | 'contacts'>;
+
+/** A message, as the /sandbox page and the engines hear about it. */
+export interface ChangedMessage {
+  id: string;
+  /** Sender JID. */
+  from: string;
+  /** The chat as the sender addressed it. */
+  chat: string;
+}
+
+/** Something happened in conversation `key`; listeners re-read what they show. */
+export type NetworkChange =
+  | { type: 'chat'; key: string }
+  | { type: 'message'; key: string; message: ChangedMessage }
+  | { type: 'edit' | 'reaction' | 'delete'; key: string; message: ChangedMessage; by: string }
+  | { type: 'receipt'; key: string; message: ChangedMessage; status: MessageStatus };
+
+export function changedMessage(message: StoredMessage): ChangedMessage {
+  return { id: message.id, from: message.sender, chat: message.chat };
+}
+
+/** Checks new content against WhatsApp's limits and turns it into what the network keeps. */
+export function messageBody(content: NewContent, sizeLimits: MediaSizeLimits): MessageBody {
+  switch (content.type) {
+    case 'text':
+      assertTextFits(content.text, 'text');
+      return { kind: 'text', text: content.text };
+    case 'media': {
+      const { kind, bytes, mimeType, fileName } = content.media;
+      if (bytes.byteLength === 0) throw new ConnectorError('VALIDATION_ERROR', `The ${kind} "${fileName}" is empty`, { fileName });
+      if (bytes.byteLength > sizeLimits[kind]) {
+        throw new ConnectorError('ATTACHMENT_TOO_LARGE', `The ${kind} "${fileName}" has ${bytes.byteLength} bytes; WhatsApp takes at most ${sizeLimits[kind]}`, {
+          fileName,
+          size: bytes.byteLength,
+          limit: sizeLimits[kind],
+        });
+      }
+      const caption = content.caption === '' ? undefined : content.caption;
+      if (caption !== undefined) assertTextFits(caption, 'caption');
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      return { kind, text: caption, media: { kind, mimeType, fileName, size: bytes.byteLength, sha256 } };
+    }
+    case 'location': {
+      const { latitude, longitude } = content.location;
+      if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180)) {
+        throw new ConnectorError('VALIDATION_ERROR', `(${latitude}, ${longitude}) is not a place on Earth`, { latitude, longitude });
+      }
+      return { kind: 'location', location: { ...content.location } };
+    }
+    case 'contacts':
+      if (content.contacts.length === 0) throw new ConnectorError('VALIDATION_ERROR', 'A contact message needs at least one contact');
+      return {
+        kind: 'contact',
+        contacts: content.contacts.map(({ displayName, vcard, phones }) => ({ displayName, vcard, phones: [...phones] })),
+      };
+  }
+}
+
+/** Text up to 4096 characters, captions up to 1024; neither empty. */
+export function assertTextFits(text: string, what: 'text' | 'caption'): void {
+  if (text.length === 0) throw new ConnectorError('VALIDATION_ERROR', `The ${what} is empty`);
+  const fits = what === 'caption' ? fitsCaption(text) : text.length <= limits.textMaxLength;
+  if (!fits) {
+    const max = what === 'caption' ? limits.captionMaxLength : limits.textMaxLength;
+    throw new ConnectorError('VALIDATION_ERROR', `The ${what} has ${text.length} characters; WhatsApp takes at most ${max}`, { length: text.length, limit: max });
+  }
+}
