@@ -60,18 +60,23 @@ export class ActionRunner {
     const requestHash = hashRequest(action, params);
     const flightKey = `${sessionId}\0${key}`;
 
-    const running = this.inFlight.get(flightKey);
-    if (running) {
+    // Concurrent calls with one key share the attempt in flight. If it fails (its caller may have
+    // given up on it), it recorded nothing, so this caller tries again itself.
+    for (let running = this.inFlight.get(flightKey); running; running = this.inFlight.get(flightKey)) {
       if (running.requestHash !== requestHash) throw conflict(key);
-      return (await running.result) as ActionResults[A];
+      try {
+        return (await running.result) as ActionResults[A];
+      } catch {
+        if (this.inFlight.get(flightKey) === running) this.inFlight.delete(flightKey);
+      }
     }
 
-    const result = this.runOnce(sessionId, action, params, key, requestHash, options.signal);
-    this.inFlight.set(flightKey, { requestHash, result });
+    const attempt = { requestHash, result: this.runOnce(sessionId, action, params, key, requestHash, options.signal) };
+    this.inFlight.set(flightKey, attempt);
     try {
-      return (await result) as ActionResults[A];
+      return (await attempt.result) as ActionResults[A];
     } finally {
-      this.inFlight.delete(flightKey);
+      if (this.inFlight.get(flightKey) === attempt) this.inFlight.delete(flightKey);
     }
   }
 
