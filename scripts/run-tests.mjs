@@ -1,10 +1,10 @@
 // Runs every *.test.ts under src/ and test/ with Node's own test runner.
 // Node 20's `--test` does not expand globs or find .ts files itself, so this lists them.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const roots = ['src', 'test'];
+const roots = ['src', 'test'].filter((root) => existsSync(root));
 const only = process.argv.slice(2);
 const files = roots
   .flatMap((root) => readdirSync(root, { recursive: true, withFileTypes: true }).map((e) => join(e.parentPath ?? e.path, e.name)))

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { prepareAttachments } from '../attachments/index.js';
 import { sampleJpeg, samplePdf, samplePng, serve, startServer, type TestServer } from '../attachments/test-support.js';
 import { ConnectorError } from '../domain/errors.js';
 import type { ActionResults } from '../domain/result.js';
@@ -33,7 +32,7 @@ beforeEach(async () => {
   runner = new ActionRunner({
     engine: sandbox.engine,
     clock: sandbox.clock,
-    prepareAttachments: (list, format, options) => prepareAttachments(list, format, { ...options, allowPrivateAddresses: true }),
+    attachments: { allowPrivateAddresses: true },
   });
 });
 
@@ -221,7 +220,7 @@ describe('errors, each with its code', () => {
   });
 
   test('ATTACHMENT_URL_FORBIDDEN for a private address unless allowed', async () => {
-    const strict = new ActionRunner({ engine: sandbox.engine, clock: sandbox.clock, prepareAttachments: (list, format, options) => prepareAttachments(list, format, options) });
+    const strict = new ActionRunner({ engine: sandbox.engine, clock: sandbox.clock });
     await rejects(strict.run(sandbox.sessionId, 'sendMessage', { chat: anna, attachments: { title: 'x', url: files.url('/photo.png') } }), 'ATTACHMENT_URL_FORBIDDEN');
   });
 

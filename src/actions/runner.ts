@@ -10,7 +10,7 @@ import { toContactPayload } from '../domain/vcard.js';
 import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
 import { deriveMessageId, hashRequest, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { throwIfAborted } from './abort.js';
-import type { PreparedAttachment } from '../attachments/index.js';
+import { prepareAttachments, type PrepareAttachmentsOptions, type PreparedAttachment } from '../attachments/index.js';
 
 /** Fetches and checks attachments; `attachments/prepareAttachments` with the operator's policy bound. */
 export type PrepareAttachments = (
@@ -21,8 +21,10 @@ export type PrepareAttachments = (
 
 export interface ActionRunnerOptions {
   engine: WhatsAppEngine;
-  /** Fetches attachments by URL; see `attachments/`. */
-  prepareAttachments: PrepareAttachments;
+  /** How attachments are fetched: the address policy, limits and time limit of `attachments/`. */
+  attachments?: PrepareAttachmentsOptions;
+  /** Replaces the fetching itself. */
+  prepareAttachments?: PrepareAttachments;
   clock?: Clock;
   idempotency?: IdempotencyStore;
 }
@@ -51,7 +53,8 @@ export class ActionRunner {
     this.engine = options.engine;
     this.clock = options.clock ?? systemClock;
     this.idempotency = options.idempotency ?? new MemoryIdempotencyStore();
-    this.prepareAttachments = options.prepareAttachments;
+    const policy = options.attachments ?? {};
+    this.prepareAttachments = options.prepareAttachments ?? ((list, format, { signal }) => prepareAttachments(list, format, { ...policy, ...(signal ? { signal } : {}) }));
   }
 
   async run<A extends ActionName>(sessionId: string, action: A, input: unknown, options: RunOptions = {}): Promise<ActionResults[A]> {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { ActionRunner } from '../actions/runner.js';
-import { prepareAttachments } from '../attachments/index.js';
 import type { ActionResult } from '../domain/result.js';
 import { linkedSandbox, type LinkedSandbox } from '../engines/sandbox/index.js';
 import { execute, type Outcome } from './executor.js';
@@ -30,7 +29,7 @@ beforeEach(async () => {
   const runner = new ActionRunner({
     engine: sandbox.engine,
     clock: sandbox.clock,
-    prepareAttachments: (list, format, options) => prepareAttachments(list, format, { ...options, allowPrivateAddresses: true }),
+    attachments: { allowPrivateAddresses: true },
   });
   gateway = inProcessGateway(runner);
 });
