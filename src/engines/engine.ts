@@ -44,13 +44,25 @@ export interface SessionStatus {
 export type EngineEvent =
   | { type: 'qr'; sessionId: string; qr: string; expiresAt: number }
   | { type: 'pairing-code'; sessionId: string; code: string }
-  | { type: 'connected'; sessionId: string; jid: string }
+  /** `newLink`: a phone was just linked (the token service issues a token); false on a reconnect. */
+  | { type: 'connected'; sessionId: string; jid: string; newLink: boolean }
   | { type: 'state'; sessionId: string; state: SessionState }
   | { type: 'link-failed'; sessionId: string; reason: string }
   | { type: 'logged-out'; sessionId: string; reason: string }
   | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus };
 
 export type EngineListener = (event: EngineEvent) => void;
+
+/**
+ * Where an engine keeps a linked device's credentials between runs, so a restart reconnects
+ * without a new scan. The service keeps them encrypted in its store; each `save` is atomic.
+ */
+export interface CredentialStore {
+  load(sessionId: string): Promise<Record<string, string>>;
+  /** Writes all entries or none; `null` removes an entry. */
+  save(sessionId: string, entries: Record<string, string | null>): Promise<void>;
+  clear(sessionId: string): Promise<void>;
+}
 
 export interface SendOptions {
   /** Derived from the caller's idempotency key, so a retry reuses it. */

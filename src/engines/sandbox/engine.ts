@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
 import type { MessageRecord } from '../../domain/message.js';
 import type {
+  CredentialStore,
   EngineEvent,
   EngineListener,
   OutgoingMessage,
@@ -29,6 +30,8 @@ export interface SandboxEngineOptions {
   maxQrRotations?: number;
   /** Artificial latency of every send, on the clock. Default 0. */
   sendDelayMs?: number;
+  /** Keeps which phone each session is linked to, so a restarted service reconnects without a scan. */
+  credentials?: CredentialStore;
 }
 
 interface Session {
@@ -67,6 +70,7 @@ export class SandboxEngine implements WhatsAppEngine {
   private readonly listeners = new Set<EngineListener>();
   private readonly faults: ConnectorError[] = [];
   private readonly stopListening: () => void;
+  private readonly credentials: CredentialStore | undefined;
 
   constructor(options: SandboxEngineOptions) {
     this.network = options.network;
@@ -75,16 +79,21 @@ export class SandboxEngine implements WhatsAppEngine {
     this.qrRotationMs = options.qrRotationMs ?? 20_000;
     this.maxQrRotations = options.maxQrRotations ?? 5;
     this.sendDelayMs = options.sendDelayMs ?? 0;
+    this.credentials = options.credentials;
     this.stopListening = this.network.onChange((change) => this.relayReceipt(change));
   }
 
   async startSession(sessionId: string): Promise<void> {
-    const session = this.sessions.get(sessionId);
-    if (!session) return this.beginLinking(this.createSession(sessionId));
+    let session = this.sessions.get(sessionId);
+    if (!session) {
+      session = this.createSession(sessionId);
+      const saved = await this.credentials?.load(sessionId);
+      if (saved?.jid !== undefined && this.network.isOnWhatsApp(saved.jid)) this.relink(session, saved.jid);
+    }
     if (session.state === 'linking' || session.state === 'connected' || session.state === 'reconnecting') return;
     if (session.device && session.jid !== undefined) {
       this.setState(session, 'connected');
-      this.emit({ type: 'connected', sessionId, jid: session.jid });
+      this.emit({ type: 'connected', sessionId, jid: session.jid, newLink: false });
       return;
     }
     this.beginLinking(session);
@@ -103,6 +112,7 @@ export class SandboxEngine implements WhatsAppEngine {
     this.endLinking(session);
     if (session.device) this.network.linking.detach(session.device);
     session.device = undefined;
+    await this.credentials?.clear(sessionId);
     this.setState(session, 'logged_out');
     this.emit({ type: 'logged-out', sessionId, reason: 'logged out' });
   }
@@ -218,18 +228,29 @@ export class SandboxEngine implements WhatsAppEngine {
   private completeLink(session: Session, request: LinkRequest, jid: string): void {
     if (session.request !== request) return;
     this.endLinking(session);
+    this.relink(session, jid);
+    this.setState(session, 'connected');
+    this.emit({ type: 'connected', sessionId: session.id, jid, newLink: true });
+    this.credentials?.save(session.id, { jid }).catch(() => {
+      // The link works for this run; without saved credentials the next start asks for a scan.
+    });
+  }
+
+  /** Attaches the session as a linked device of `jid`'s phone. */
+  private relink(session: Session, jid: string): void {
     session.jid = jid;
     const device: LinkedDevice = { sessionId: session.id, jid, removed: (reason) => this.removedByPhone(session, device, reason) };
     session.device = device;
     this.network.linking.attach(device);
-    this.setState(session, 'connected');
-    this.emit({ type: 'connected', sessionId: session.id, jid });
   }
 
   private removedByPhone(session: Session, device: LinkedDevice, reason: string): void {
     if (session.device !== device) return;
     session.device = undefined;
     this.endLinking(session);
+    this.credentials?.clear(session.id).catch(() => {
+      // Stale credentials are refused by the network on the next start anyway.
+    });
     this.setState(session, 'logged_out');
     this.emit({ type: 'logged-out', sessionId: session.id, reason });
   }

@@ -46,7 +46,7 @@ describe('linking a session by QR code', () => {
 
     assert.deepEqual(linked, { sessionId: 's1', jid: BOT_JID });
     assert.deepEqual(engine.getSessionStatus('s1'), { sessionId: 's1', state: 'connected', jid: BOT_JID });
-    assert.deepEqual(events.at(-1), { type: 'connected', sessionId: 's1', jid: BOT_JID });
+    assert.deepEqual(events.at(-1), { type: 'connected', sessionId: 's1', jid: BOT_JID, newLink: true });
     assert.equal(engine.currentQr('s1'), undefined);
   });
 
@@ -135,7 +135,7 @@ describe('the life of a linked session', () => {
     assert.deepEqual(engine.getSessionStatus(sessionId), { sessionId, state: 'connected', jid: BOT_JID });
     assert.deepEqual(events, [
       { type: 'state', sessionId, state: 'connected' },
-      { type: 'connected', sessionId, jid: BOT_JID },
+      { type: 'connected', sessionId, jid: BOT_JID, newLink: false },
     ]);
   });
 
@@ -189,5 +189,36 @@ describe('the life of a linked session', () => {
     assert.equal(clock.pendingTimers, 0);
     clock.advance(120_000);
     assert.equal(qrs().length, 1);
+  });
+});
+
+describe('credentials kept between runs', () => {
+  it('a restarted engine reconnects a linked session without a scan, and forgets it after a logout', async () => {
+    const saved = new Map<string, Record<string, string>>();
+    const credentials = {
+      load: async (id: string) => saved.get(id) ?? {},
+      save: async (id: string, entries: Record<string, string | null>) => {
+        saved.set(id, Object.fromEntries(Object.entries({ ...saved.get(id), ...entries }).filter((e): e is [string, string] => e[1] !== null)));
+      },
+      clear: async (id: string) => void saved.delete(id),
+    };
+    const network = new SandboxNetwork({ clock: new ManualClock(0) });
+    network.addPhone('+79000000000');
+    const first = new SandboxEngine({ network, credentials });
+    await first.startSession('s1');
+    first.scan('s1', '+79000000000');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(saved.get('s1'), { jid: BOT_JID });
+    first.close();
+
+    const second = new SandboxEngine({ network, credentials });
+    const events: EngineEvent[] = [];
+    second.subscribe((event) => events.push(event));
+    await second.startSession('s1');
+    assert.deepEqual(events.at(-1), { type: 'connected', sessionId: 's1', jid: BOT_JID, newLink: false });
+    assert.equal(second.getSessionStatus('s1')?.state, 'connected');
+
+    await second.logoutSession('s1');
+    assert.equal(saved.has('s1'), false);
   });
 });

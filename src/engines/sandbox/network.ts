@@ -24,6 +24,12 @@ export interface SandboxNetworkOptions {
    * many chats (WhatsApp's limit of 5 applies to them together). Default 1000.
    */
   forwardBatchMs?: number;
+  /**
+   * Numbers the network has not seen join WhatsApp when first contacted or scanned with, so a
+   * demo or a curl walk-through needs no set-up. Phones added with `onWhatsApp: false` stay
+   * without an account. Default false: tests name every phone they use.
+   */
+  openRegistration?: boolean;
 }
 
 /** A message named by its id, optionally with a chat it is in (either side's JID or the key). */
@@ -50,9 +56,11 @@ export class SandboxNetwork {
   private readonly listeners = new Set<NetworkListener>();
   private readonly messaging: Messaging;
   private readonly viewer: Viewer;
+  private readonly openRegistration: boolean;
 
   constructor(options: SandboxNetworkOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.openRegistration = options.openRegistration ?? false;
     this.messaging = new Messaging({
       store: this.store,
       clock: this.clock,
@@ -76,7 +84,10 @@ export class SandboxNetwork {
   }
 
   phone(phoneOrJid: string): VirtualPhone | undefined {
-    return this.phonesByJid.get(accountJid(phoneOrJid));
+    const jid = accountJid(phoneOrJid);
+    const known = this.phonesByJid.get(jid);
+    if (known || !this.openRegistration) return known;
+    return this.addPhone(jid.split('@')[0] ?? jid);
   }
 
   phones(): VirtualPhone[] {
@@ -85,7 +96,7 @@ export class SandboxNetwork {
 
   isOnWhatsApp(phoneOrJid: string): boolean {
     try {
-      return this.phonesByJid.get(accountJid(phoneOrJid))?.onWhatsApp === true;
+      return this.phone(phoneOrJid)?.onWhatsApp === true;
     } catch {
       return false;
     }
@@ -255,7 +266,7 @@ export class SandboxNetwork {
   /** An account that exists and is on WhatsApp. */
   private account(phoneOrJid: string): string {
     const jid = accountJid(phoneOrJid);
-    const phone = this.phonesByJid.get(jid);
+    const phone = this.phone(jid);
     if (!phone) throw new ConnectorError('VALIDATION_ERROR', `No phone ${displayChat(jid)} in the sandbox; add it with addPhone`, { jid });
     if (!phone.onWhatsApp) throw new ConnectorError('NOT_ON_WHATSAPP', `${displayChat(jid)} is not on WhatsApp`, { jid });
     return jid;
