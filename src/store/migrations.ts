@@ -1,0 +1,142 @@
+import { Migrator, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { ConnectorError } from '../domain/errors.js';
+import type { Dialect } from './database-url.js';
+
+/** Longest credential entry name; Baileys' longest (sender keys of a group member) stay far below. */
+export const maxAuthStateNameLength = 512;
+
+/**
+ * The schema, written once for SQLite and PostgreSQL with Kysely's builder: only `text`,
+ * `integer` and `bigint` columns, no dialect-specific types, defaults or auto-increment.
+ */
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('jid', 'text')
+      .addColumn('label', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('linked_at', 'bigint')
+      .addColumn('last_seen_at', 'bigint')
+      .execute();
+
+    await db.schema
+      .createTable('auth_state')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('auth_state_pk', ['session_id', 'name'])
+      .addCheckConstraint('auth_state_name_length', sql`length(name) between 1 and ${sql.lit(maxAuthStateNameLength)}`)
+      .execute();
+
+    await db.schema
+      .createTable('tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('revoked_at', 'bigint')
+      .addColumn('last_used_at', 'bigint')
+      .addUniqueConstraint('tokens_hash_unique', ['hash'])
+      .execute();
+    await db.schema.createIndex('tokens_by_session').on('tokens').column('session_id').execute();
+
+    await db.schema
+      .createTable('messages')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('chat', 'text', (c) => c.notNull())
+      .addColumn('from_me', 'integer', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('timestamp', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('text', 'text')
+      .addColumn('forwarding_score', 'integer', (c) => c.notNull())
+      .addColumn('deleted_for_everyone', 'integer', (c) => c.notNull())
+      .addColumn('action', 'text')
+      .addColumn('idempotency_key', 'text')
+      .addColumn('result', 'text')
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('messages_pk', ['session_id', 'id'])
+      .execute();
+    await db.schema.createIndex('messages_by_chat').on('messages').columns(['session_id', 'chat']).execute();
+
+    await db.schema
+      .createTable('idempotency')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('result', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_pk', ['session_id', 'key'])
+      .execute();
+
+    await db.schema
+      .createTable('action_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text')
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('action_log_by_session').on('action_log').columns(['session_id', 'created_at']).execute();
+
+    await db.schema
+      .createTable('settings')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
+
+  async down(db: Kysely<unknown>) {
+    for (const table of ['settings', 'action_log', 'idempotency', 'messages', 'tokens', 'auth_state', 'sessions']) {
+      await db.schema.dropTable(table).execute();
+    }
+  },
+};
+
+/** Migrations live in code, so the built package needs no migration folder beside it. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ '001_initial': initial }),
+};
+
+/**
+ * Brings the schema up to date; safe to run on every start and from several nodes at once (the
+ * migrator takes a lock, on PostgreSQL an advisory lock).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    // Kysely looks for its bookkeeping tables in every schema of the database; naming ours keeps a
+    // neighbour's tables in another schema (another app, a parallel test run) from being mistaken for it.
+    migrationTableSchema: dialect === 'postgres' ? await currentSchema(db) : undefined,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConnectorError(
+      'INTERNAL',
+      `Database migration ${failed === undefined ? '' : `${failed} `}failed: ${reason}`,
+      failed === undefined ? undefined : { migration: failed },
+      { cause: error },
+    );
+  }
+}
+
+async function currentSchema(db: Kysely<unknown>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (schema === undefined || schema === null) {
+    throw new ConnectorError('INTERNAL', 'PostgreSQL has no current schema: the search_path names no existing schema');
+  }
+  return schema;
+}

@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../domain/clock.js';
+import { ActionLogRepository } from './action-log.js';
+import { AuthStateRepository } from './auth-state.js';
+import type { Dialect } from './database-url.js';
+import { StoreIdempotency } from './idempotency.js';
+import { MessageRepository } from './messages.js';
+import type { Database } from './schema.js';
+import { SessionRepository } from './sessions.js';
+import { SettingsRepository } from './settings.js';
+import { TokenRepository } from './tokens.js';
+
+/** Everything the service keeps, behind one object: the same API on SQLite and PostgreSQL. */
+export interface Store {
+  /** For queries no repository offers yet. */
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly sessions: SessionRepository;
+  readonly authState: AuthStateRepository;
+  readonly tokens: TokenRepository;
+  readonly messages: MessageRepository;
+  readonly idempotency: StoreIdempotency;
+  readonly actionLog: ActionLogRepository;
+  readonly settings: SettingsRepository;
+  /** Resolves when the database answers, rejects otherwise (for `GET /ready`). */
+  ping(): Promise<void>;
+  /** Closes the file or the connection pool; calling it again does nothing. */
+  close(): Promise<void>;
+}
+
+/** Builds the repositories over a migrated database; `openDatabase` is the usual way in. */
+export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<Clock, 'now'>): Store {
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    dialect,
+    sessions: new SessionRepository(db, clock),
+    authState: new AuthStateRepository(db, clock),
+    tokens: new TokenRepository(db, clock),
+    messages: new MessageRepository(db, clock),
+    idempotency: new StoreIdempotency(db, clock),
+    actionLog: new ActionLogRepository(db),
+    settings: new SettingsRepository(db),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}
