@@ -9,6 +9,9 @@ export const errorCatalog = {
   EXPRESSION_ERROR: { status: 400, title: 'Expression cannot be evaluated' },
   NOT_ON_WHATSAPP: { status: 422, title: 'Number is not on WhatsApp' },
 
+  // HTTP
+  NOT_FOUND: { status: 404, title: 'No such route' },
+
   // Authorisation and sessions
   UNAUTHORIZED: { status: 401, title: 'Missing or invalid credentials' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { normalizeChat } from '../../domain/chat.js';
+import type { SandboxEngine } from '../../engines/sandbox/index.js';
+import { openEventStream } from '../sse.js';
+import { webFile } from '../web.js';
+
+/**
+ * Sandbox mode only: play the phone (scan a QR, type a pairing code, read a message) and look at
+ * what recipients see, as JSON and as a live messenger-like page.
+ */
+export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = async (app, { engine }) => {
+  const network = engine.network;
+  const page = await readFile(webFile('sandbox.html'), 'utf8');
+  const tags = ['sandbox'];
+
+  app.post('/v1/sandbox/scan', {
+    schema: { tags, summary: 'A virtual phone scans the session’s current QR code', body: z.object({ sessionId: z.string().min(1), phone: z.string().min(5) }) },
+  }, async (request) => engine.scan(request.body.sessionId, request.body.phone));
+
+  app.post('/v1/sandbox/pairing-code', {
+    schema: { tags, summary: 'A virtual phone types the pairing code it was given', body: z.object({ phone: z.string().min(5), code: z.string().min(8).max(9) }) },
+  }, async (request) => network.enterPairingCode(request.body.phone, request.body.code));
+
+  app.post('/v1/sandbox/phones', {
+    schema: {
+      tags,
+      summary: 'Add a virtual phone (unknown numbers join WhatsApp on first contact; add one with onWhatsApp false to have a number without an account)',
+      body: z.object({ phone: z.string().min(5), name: z.string().max(100).optional(), onWhatsApp: z.boolean().default(true) }),
+    },
+  }, async (request, reply) => {
+    const { phone, name, onWhatsApp } = request.body;
+    const added = network.addPhone(phone, { onWhatsApp, ...(name ? { name } : {}) });
+    return reply.code(201).send({ jid: added.jid, phone: added.phone, onWhatsApp: added.onWhatsApp });
+  });
+
+  app.post('/v1/sandbox/receipts', {
+    schema: { tags, summary: 'Recipients receive or read a message: its status moves to delivered or read', body: z.object({ id: z.string().min(1), status: z.enum(['delivered', 'read']) }) },
+  }, async (request, reply) => {
+    if (request.body.status === 'delivered') network.deliver(request.body.id);
+    else network.read(request.body.id);
+    return reply.code(204).send();
+  });
+
+  app.get('/v1/sandbox/chats', { schema: { tags, summary: 'Every conversation in the virtual network' } }, async () => ({ chats: network.allChats() }));
+
+  app.get('/v1/sandbox/chats/:chat/messages', {
+    schema: {
+      tags,
+      summary: 'What recipients see, oldest first: a conversation key, a group id, or a phone number (everything sent to that phone)',
+      params: z.object({ chat: z.string().min(1) }),
+    },
+  }, async (request) => {
+    const { chat } = request.params;
+    if (network.allChats().some((known) => known.key === chat)) return { messages: network.chatMessages(chat) };
+    const normalized = normalizeChat(chat);
+    return { messages: normalized.kind === 'group' ? network.chatMessages(normalized.jid) : network.messagesSeenBy(normalized.jid) };
+  });
+
+  app.get('/v1/sandbox/events', { schema: { tags, summary: 'Server-sent `change` events whenever anything in the network changes' } }, async (request, reply) => {
+    const stream = openEventStream(request, reply);
+    const stop = network.onChange((change) => stream.send('change', { type: change.type, key: change.key }));
+    await stream.closed;
+    stop();
+  });
+
+  app.get('/sandbox', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+};

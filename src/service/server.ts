@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify';
+import { ActionRunner } from '../actions/runner.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { ConnectorError } from '../domain/errors.js';
+import { SandboxEngine, SandboxNetwork } from '../engines/sandbox/index.js';
+import { openDatabase, type Store } from '../store/index.js';
+import { ActionService } from './actions.js';
+import { resolveAdminKey } from './admin-key.js';
+import { buildApp } from './app.js';
+import { defaultConfig, type ServiceConfig } from './config.js';
+import { encryptedCredentials } from './credentials.js';
+import { LinkHub } from './link-hub.js';
+import { createMetrics } from './metrics.js';
+import { loadSecretKey } from './secrets.js';
+import { SessionService } from './sessions.js';
+
+export interface StartOptions {
+  /** Over the defaults (not the environment; the CLI reads that). */
+  config?: Partial<ServiceConfig>;
+  clock?: Clock;
+  /** The sandbox's virtual network; a new open one by default. */
+  network?: SandboxNetwork;
+  logStream?: NodeJS.WritableStream;
+}
+
+export interface RunningService {
+  /** Where the service listens, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The admin key when it was configured or has just been generated; never read back from the store. */
+  adminKey: string | undefined;
+  /** True when this start generated the admin key (it is shown once). */
+  adminKeyGenerated: boolean;
+  config: ServiceConfig;
+  engine: SandboxEngine;
+  store: Store;
+  app: FastifyInstance;
+  /** Sessions reconnected or resumed at start. */
+  restoredSessions: number;
+  /** Stops taking requests, lets in-flight actions finish (or aborts them after the grace period), closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the connector service: store, engine, token service and action API.
+ *
+ * @example const service = await startService({ config: { port: 0, databaseUrl: 'sqlite::memory:' } });
+ */
+export async function startService(options: StartOptions = {}): Promise<RunningService> {
+  const config: ServiceConfig = { ...defaultConfig, ...options.config };
+  const clock = options.clock ?? systemClock;
+  if (config.engine !== 'sandbox') {
+    throw new ConnectorError(
+      'VALIDATION_ERROR',
+      'CONNECTOR_ENGINE=baileys is not available yet: the linked-device engine is still being built. Start with CONNECTOR_ENGINE=sandbox (the default).',
+      { engine: config.engine },
+    );
+  }
+
+  const store = await openDatabase(config.databaseUrl, { dataDir: config.dataDir, clock });
+  try {
+    const secretKey = await loadSecretKey(config.dataDir, config.secretKey);
+    const admin = await resolveAdminKey(store, config.adminKey);
+    const network = options.network ?? new SandboxNetwork({ clock, openRegistration: true });
+    const engine = new SandboxEngine({ network, clock, credentials: encryptedCredentials(store, secretKey) });
+    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
+
+    let publicUrl = config.publicUrl ?? '';
+    const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}` });
+    const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
+    const actions = new ActionService({ runner, store, clock, metrics });
+    const shutdown = new AbortController();
+    // The hub is needed to build the app, whose logger it reports to once built.
+    const reportTo: { log?: FastifyInstance['log'] } = {};
+    const hub = new LinkHub({
+      engine,
+      clock,
+      onEngineEvent: (event) => sessions.record(event),
+      issueToken: (sessionId) => sessions.issueToken(sessionId),
+      onError: (error, event) => reportTo.log?.error({ err: error, event: event.type, sessionId: event.sessionId }, 'engine event not recorded'),
+    });
+
+    const app = await buildApp({
+      engine,
+      sessions,
+      actions,
+      hub,
+      metrics,
+      adminKeyHash: admin.hash,
+      ping: () => store.ping(),
+      shutdown: shutdown.signal,
+      logLevel: config.logLevel,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
+    reportTo.log = app.log;
+    const address = await app.listen({ port: config.port, host: config.host });
+    const url = address.replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+    if (!config.publicUrl) publicUrl = url;
+    const restoredSessions = await sessions.restoreAll();
+    await hub.settled();
+    app.log.info({ url, engine: engine.kind, database: store.dialect, restoredSessions }, 'whatsapp-connector listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      adminKey: config.adminKey ?? admin.generated,
+      adminKeyGenerated: admin.generated !== undefined,
+      config,
+      engine,
+      store,
+      app,
+      restoredSessions,
+      close: () => {
+        closing ??= (async () => {
+          const grace = setTimeout(() => shutdown.abort(new ConnectorError('TIMEOUT', 'The service is shutting down')), config.shutdownGraceMs);
+          try {
+            await app.close();
+          } finally {
+            clearTimeout(grace);
+          }
+          await hub.settled();
+          hub.close();
+          engine.close();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,162 @@
+import { displayChat } from '../domain/chat.js';
+import type { Clock } from '../domain/clock.js';
+import { ConnectorError } from '../domain/errors.js';
+import type { EngineEvent, SessionState, WhatsAppEngine } from '../engines/engine.js';
+import type { SessionRecord, Store } from '../store/index.js';
+import { generateToken, hashSecret, newId } from './secrets.js';
+
+/** A session as the admin API shows it. */
+export interface SessionView {
+  sessionId: string;
+  state: SessionState;
+  label: string | null;
+  jid: string | null;
+  phone: string | null;
+  linkUrl: string;
+  createdAt: string;
+  linkedAt: string | null;
+  lastSeenAt: string | null;
+}
+
+export interface SessionServiceOptions {
+  store: Store;
+  engine: WhatsAppEngine;
+  clock: Clock;
+  /** `linkUrl(id)` → the link page's address as people reach it. */
+  linkUrl(sessionId: string): string;
+}
+
+/**
+ * The token service's rules: sessions are created by an admin and linked by a person on the link
+ * page; a newly linked session gets a token; tokens reach exactly one session and stop working
+ * when it is logged out or they are revoked.
+ */
+export class SessionService {
+  constructor(private readonly options: SessionServiceOptions) {}
+
+  async create(label: string | undefined): Promise<SessionView> {
+    const { store, engine } = this.options;
+    const sessionId = newId('ses');
+    await store.sessions.create(sessionId, label);
+    await engine.startSession(sessionId);
+    return this.get(sessionId);
+  }
+
+  async list(): Promise<SessionView[]> {
+    return (await this.options.store.sessions.list()).map((row) => this.view(row));
+  }
+
+  async get(sessionId: string): Promise<SessionView> {
+    return this.view(await this.row(sessionId));
+  }
+
+  /** Logs the device out and revokes every token of the session. */
+  async remove(sessionId: string): Promise<SessionView> {
+    const { store, engine } = this.options;
+    await this.row(sessionId);
+    if (engine.getSessionStatus(sessionId)) await engine.logoutSession(sessionId);
+    await store.sessions.updateState(sessionId, 'logged_out');
+    await store.tokens.revokeAllForSession(sessionId);
+    return this.get(sessionId);
+  }
+
+  /** A further token for a linked session (the first is issued when it links). */
+  async createToken(sessionId: string): Promise<{ tokenId: string; token: string; sessionId: string }> {
+    const row = await this.row(sessionId);
+    if (row.state === 'logged_out') throw loggedOut(sessionId);
+    if (row.jid === null) {
+      throw new ConnectorError('SESSION_NOT_CONNECTED', `Session ${sessionId} is not linked yet; open its link page and scan the QR code`, { sessionId });
+    }
+    return { ...(await this.issueToken(sessionId)), sessionId };
+  }
+
+  async issueToken(sessionId: string): Promise<{ token: string; tokenId: string }> {
+    const token = generateToken();
+    const { id: tokenId } = await this.options.store.tokens.create(sessionId, hashSecret(token));
+    return { token, tokenId };
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    const revoked = await this.options.store.tokens.revoke(tokenId);
+    if (!revoked) throw new ConnectorError('VALIDATION_ERROR', `No active token ${tokenId}`, { tokenId });
+  }
+
+  /**
+   * The session a bearer token acts for. A wrong or revoked token is UNAUTHORIZED; the token of a
+   * logged-out session is SESSION_LOGGED_OUT, so the process designer knows to link again.
+   */
+  async authenticate(token: string): Promise<{ sessionId: string; tokenId: string }> {
+    const found = await this.options.store.tokens.findByHash(hashSecret(token));
+    if (!found) throw new ConnectorError('UNAUTHORIZED', 'The token is unknown or was revoked');
+    // A logout revokes the session's tokens too; its code tells the designer to link again.
+    const row = await this.options.store.sessions.get(found.sessionId);
+    if (!row || row.state === 'logged_out') throw loggedOut(found.sessionId);
+    if (found.revokedAt !== null) throw new ConnectorError('UNAUTHORIZED', 'The token is unknown or was revoked');
+    return { sessionId: found.sessionId, tokenId: found.id };
+  }
+
+  /** A link page opened again after its QR codes ran out starts a fresh round of them. */
+  async resumeLinking(sessionId: string): Promise<void> {
+    const row = await this.row(sessionId);
+    const engineState = this.options.engine.getSessionStatus(sessionId)?.state;
+    if (row.jid === null && row.state !== 'logged_out' && engineState !== 'linking') await this.options.engine.startSession(sessionId);
+  }
+
+  /** On start: reconnect every linked session and resume linking the ones that were linking. */
+  async restoreAll(): Promise<number> {
+    const rows = await this.options.store.sessions.list();
+    const waking = rows.filter((row) => row.state !== 'logged_out' && (row.jid !== null || row.state === 'linking'));
+    for (const row of waking) await this.options.engine.startSession(row.id);
+    return waking.length;
+  }
+
+  /** Keeps the store in step with what the engine reports. */
+  async record(event: EngineEvent): Promise<void> {
+    const { store, clock } = this.options;
+    switch (event.type) {
+      case 'state':
+        await store.sessions.updateState(event.sessionId, event.state);
+        return;
+      case 'connected':
+        await store.sessions.updateState(event.sessionId, 'connected', { jid: event.jid });
+        await store.sessions.touch(event.sessionId, clock.now());
+        return;
+      case 'logged-out':
+        await store.sessions.updateState(event.sessionId, 'logged_out');
+        return;
+      case 'receipt':
+        await store.messages.updateStatus(event.sessionId, event.message.id, event.status);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async row(sessionId: string): Promise<SessionRecord> {
+    const row = await this.options.store.sessions.get(sessionId);
+    if (!row) throw new ConnectorError('SESSION_NOT_FOUND', `No session ${sessionId}`, { sessionId });
+    return row;
+  }
+
+  private view(row: SessionRecord): SessionView {
+    return {
+      sessionId: row.id,
+      state: row.state,
+      label: row.label,
+      jid: row.jid,
+      phone: row.jid === null ? null : displayChat(row.jid),
+      linkUrl: this.options.linkUrl(row.id),
+      createdAt: iso(row.createdAt),
+      linkedAt: row.linkedAt === null ? null : iso(row.linkedAt),
+      lastSeenAt: row.lastSeenAt === null ? null : iso(row.lastSeenAt),
+    };
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function loggedOut(sessionId: string): ConnectorError {
+  return new ConnectorError('SESSION_LOGGED_OUT', `Session ${sessionId} was logged out; link the phone again`, { sessionId });
+}
