@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sampleJpeg, samplePdf, samplePng, serve, startServer, type TestServer } from '../../src/attachments/test-support.js';
+import { call, openSse } from '../support/http.js';
+import { linkPhone, startTestService, type TestService } from '../support/service.js';
+
+const clinicPhone = '+79000000001';
+const otherPhone = '+79000000002';
+const anna = '+79001111111';
+const annaJid = '79001111111@s.whatsapp.net';
+const minute = 60_000;
+
+type Result = Record<string, unknown> & { id: string; chat: string };
+
+let service: TestService;
+let files: TestServer;
+let token: string;
+let sessionId: string;
+
+before(async () => {
+  files = await startServer({ '/scan.png': serve(samplePng()), '/invoice': serve(samplePdf()), '/big.jpg': serve(sampleJpeg(6 * 1024 * 1024)) });
+  service = await startTestService({ allowPrivateUrls: true });
+  ({ token, sessionId } = await linkPhone(service, clinicPhone));
+});
+
+after(async () => {
+  await service.close();
+  await files.close();
+});
+
+function act(action: string, body: unknown, options: { token?: string; key?: string } = {}) {
+  return call<Result>(service.url, 'POST', `/v1/actions/${action}`, {
+    token: options.token ?? token,
+    body,
+    ...(options.key ? { headers: { 'idempotency-key': options.key } } : {}),
+  });
+}
+
+async function seenBy(phone: string) {
+  const reply = await call<{ messages: Record<string, unknown>[] }>(service.url, 'GET', `/v1/sandbox/chats/${encodeURIComponent(phone)}/messages`);
+  assert.equal(reply.status, 200);
+  return reply.body.messages;
+}
+
+function problem(reply: { status: number; type: string; body: Record<string, unknown> }, status: number, code: string) {
+  assert.equal(reply.status, status, JSON.stringify(reply.body));
+  assert.match(reply.type, /^application\/problem\+json/);
+  assert.equal(reply.body.code, code);
+  assert.equal(reply.body.status, status);
+  assert.equal(typeof reply.body.title, 'string');
+  assert.equal(typeof reply.body.detail, 'string');
+}
+
+describe('linking a phone', () => {
+  test('the link stream shows a QR image, then the token exactly once', async () => {
+    const created = await service.admin<{ sessionId: string; linkUrl: string; state: string }>('POST', '/v1/sessions', { label: 'front desk' });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.state, 'linking');
+    assert.equal(created.body.linkUrl, `${service.url}/link/${created.body.sessionId}`);
+
+    const stream = await openSse(`${service.url}/v1/sessions/${created.body.sessionId}/link`);
+    const qr = await stream.next('qr');
+    assert.match(String(qr.data.image), /^data:image\/png;base64,/);
+    assert.match(String(qr.data.qr), /^2@/);
+    await call(service.url, 'POST', '/v1/sandbox/scan', { body: { sessionId: created.body.sessionId, phone: '+79000000099' } });
+    const connected = await stream.next('connected');
+    stream.close();
+    assert.match(String(connected.data.token), /^wac_[A-Za-z0-9_-]{43}$/);
+    assert.equal(connected.data.phone, '+79000000099');
+
+    const again = await openSse(`${service.url}/v1/sessions/${created.body.sessionId}/link`);
+    const later = await again.next('connected');
+    again.close();
+    assert.equal(later.data.token, undefined, 'the token is shown once');
+
+    const listed = await service.admin<{ sessions: { sessionId: string; state: string; phone: string }[] }>('GET', '/v1/sessions');
+    assert.deepEqual(
+      listed.body.sessions.find((s) => s.sessionId === created.body.sessionId),
+      { ...listed.body.sessions.find((s) => s.sessionId === created.body.sessionId), state: 'connected', phone: '+79000000099' },
+    );
+  });
+
+  test('links with a pairing code instead of a QR', async () => {
+    const created = await service.admin<{ sessionId: string }>('POST', '/v1/sessions');
+    const stream = await openSse(`${service.url}/v1/sessions/${created.body.sessionId}/link`);
+    const code = await call<{ code: string }>(service.url, 'POST', `/v1/sessions/${created.body.sessionId}/pairing-code`, { body: { phone: '+79000000098' } });
+    assert.match(code.body.code, /^[A-Z0-9]{8}$/);
+    assert.equal((await stream.next('pairing-code')).data.code, code.body.code);
+    await call(service.url, 'POST', '/v1/sandbox/pairing-code', { body: { phone: '+79000000098', code: code.body.code } });
+    assert.ok((await stream.next('connected')).data.token);
+    stream.close();
+  });
+
+  test('a link page opened again after the QR codes ran out shows fresh ones', async () => {
+    const created = await service.admin<{ sessionId: string }>('POST', '/v1/sessions');
+    service.clock.advance(60_000 + 5 * 20_000);
+    const stream = await openSse(`${service.url}/v1/sessions/${created.body.sessionId}/link`);
+    const qr = await stream.next('qr');
+    stream.close();
+    assert.ok(Number(qr.data.expiresAt) > service.clock.now());
+  });
+
+  test('admin routes need the admin key', async () => {
+    problem(await call(service.url, 'POST', '/v1/sessions', { body: {} }), 401, 'UNAUTHORIZED');
+    problem(await call(service.url, 'GET', '/v1/sessions', { token: 'wrong-key-0123456789' }), 401, 'UNAUTHORIZED');
+    problem(await call(service.url, 'GET', '/v1/sessions', { token }), 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('the seven actions over HTTP', () => {
+  test('sends a text; the recipient sees it and its status is readable', async () => {
+    const sent = await act('sendMessage', { chat: '+7 (900) 111-11-11', text: 'Добрый день, Анна!' });
+    assert.equal(sent.status, 200);
+    assert.equal(sent.body.action, 'sendMessage');
+    assert.equal(sent.body.chat, annaJid);
+    assert.ok((await seenBy(anna)).some((m) => m.text === 'Добрый день, Анна!'));
+
+    const status = await call<{ status: string }>(service.url, 'GET', `/v1/messages/${sent.body.id}`, { token });
+    assert.equal(status.body.status, 'sent');
+    await call(service.url, 'POST', '/v1/sandbox/receipts', { body: { id: sent.body.id, status: 'read' } });
+    assert.equal((await call<{ status: string }>(service.url, 'GET', `/v1/messages/${sent.body.id}`, { token })).body.status, 'read');
+  });
+
+  test('sends attachments as media or documents, with the text as caption', async () => {
+    const sent = await act('sendMessage', {
+      chat: anna,
+      text: 'Your scan and invoice',
+      attachments: [
+        { title: 'Scan', url: files.url('/scan.png') },
+        { title: 'Invoice', url: files.url('/invoice') },
+      ],
+    });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const seen = await seenBy(anna);
+    const scan = seen.find((m) => m.id === sent.body.id) as { kind: string; caption: string; attachments: { fileName: string; size: number }[] };
+    assert.equal(scan.kind, 'image');
+    assert.equal(scan.caption, 'Your scan and invoice');
+    assert.equal(scan.attachments[0]?.fileName, 'Scan.png');
+    assert.ok(seen.some((m) => m.kind === 'document' && (m.attachments as { fileName: string }[])[0]?.fileName === 'Invoice.pdf'));
+  });
+
+  test('sends a location and a contact', async () => {
+    assert.equal((await act('sendLocation', { chat: anna, location: { latitude: 55.75, longitude: 37.61, name: 'Clinic' } })).status, 200);
+    assert.equal((await act('sendContact', { chat: anna, contact: { name: 'Dr. Ivanova', phones: ['+79007777777'] } })).status, 200);
+    const seen = await seenBy(anna);
+    assert.ok(seen.some((m) => (m.location as { name?: string } | undefined)?.name === 'Clinic'));
+    assert.ok(seen.some((m) => (m.contact as { displayName?: string } | undefined)?.displayName === 'Dr. Ivanova'));
+  });
+
+  test('reacts to, edits, forwards and deletes a message using the saved result object', async () => {
+    const sent = (await act('sendMessage', { chat: anna, text: 'Reminder' })).body;
+    assert.equal((await act('sendReaction', { message: sent, emoji: '👍' })).status, 200);
+    const edited = await act('editMessage', { message: sent, text: 'Reminder (moved to 11:00)' });
+    assert.equal(edited.status, 200);
+    const forwarded = await act('forwardMessage', { message: sent, chat: ['+79002222222', '+79003333333'] });
+    assert.equal(forwarded.status, 200);
+    assert.equal((forwarded.body.forwards as unknown[]).length, 2);
+    const deleted = await act('deleteMessage', { message: edited.body });
+    assert.equal(deleted.status, 200);
+
+    const mine = (await seenBy(anna)).find((m) => m.id === sent.id) as { deleted: boolean };
+    assert.equal(mine.deleted, true);
+    const theirs = (await seenBy('+79002222222'))[0] as { text: string; forwarded: boolean };
+    assert.equal(theirs.forwarded, true);
+    assert.equal(theirs.text, 'Reminder (moved to 11:00)');
+  });
+
+  test('the same Idempotency-Key returns the first result and sends once; another body conflicts', async () => {
+    const first = await act('sendMessage', { chat: '+79004444444', text: 'Once' }, { key: 'appointment-17' });
+    const again = await act('sendMessage', { chat: '+79004444444', text: 'Once' }, { key: 'appointment-17' });
+    assert.deepEqual(again.body, first.body);
+    assert.equal((await seenBy('+79004444444')).length, 1);
+    problem(await act('sendMessage', { chat: '+79004444444', text: 'Twice' }, { key: 'appointment-17' }), 409, 'IDEMPOTENCY_CONFLICT');
+  });
+});
+
+describe('errors as problem documents with stable codes', () => {
+  test('no token, a wrong token and a revoked token are UNAUTHORIZED', async () => {
+    problem(await call(service.url, 'POST', '/v1/actions/sendMessage', { body: { chat: anna, text: 'x' } }), 401, 'UNAUTHORIZED');
+    problem(await act('sendMessage', { chat: anna, text: 'x' }, { token: 'wac_not-a-real-token' }), 401, 'UNAUTHORIZED');
+    const extra = await service.admin<{ token: string; tokenId: string }>('POST', `/v1/sessions/${sessionId}/tokens`);
+    assert.equal(extra.status, 201);
+    assert.equal((await act('sendMessage', { chat: anna, text: 'with the new token' }, { token: extra.body.token })).status, 200);
+    assert.equal((await service.admin('DELETE', `/v1/tokens/${extra.body.tokenId}`)).status, 204);
+    problem(await act('sendMessage', { chat: anna, text: 'x' }, { token: extra.body.token }), 401, 'UNAUTHORIZED');
+  });
+
+  test('another session’s message is MESSAGE_NOT_FOUND, never shown', async () => {
+    const other = await linkPhone(service, otherPhone);
+    const theirs = (await act('sendMessage', { chat: anna, text: 'From the other clinic' }, { token: other.token })).body;
+    problem(await call(service.url, 'GET', `/v1/messages/${theirs.id}`, { token }), 404, 'MESSAGE_NOT_FOUND');
+    problem(await act('editMessage', { message: theirs, text: 'hijacked' }), 404, 'MESSAGE_NOT_FOUND');
+    problem(await act('deleteMessage', { message: theirs }), 404, 'MESSAGE_NOT_FOUND');
+  });
+
+  test('an invalid chat is INVALID_CHAT; a number without WhatsApp is NOT_ON_WHATSAPP', async () => {
+    problem(await act('sendMessage', { chat: 'Anna', text: 'x' }), 400, 'INVALID_CHAT');
+    await call(service.url, 'POST', '/v1/sandbox/phones', { body: { phone: '+79009999999', onWhatsApp: false } });
+    problem(await act('sendMessage', { chat: '+79009999999', text: 'x' }), 422, 'NOT_ON_WHATSAPP');
+  });
+
+  test('an edit after 15 minutes is EDIT_WINDOW_EXPIRED', async () => {
+    const sent = (await act('sendMessage', { chat: anna, text: 'Soon stale' })).body;
+    service.clock.advance(15 * minute + 1);
+    problem(await act('editMessage', { message: sent, text: 'too late' }), 422, 'EDIT_WINDOW_EXPIRED');
+  });
+
+  test('an oversized attachment is ATTACHMENT_TOO_LARGE and nothing is sent', async () => {
+    const before = (await seenBy('+79005555555')).length;
+    problem(await act('sendMessage', { chat: '+79005555555', attachments: { title: 'Huge', url: files.url('/big.jpg') } }), 413, 'ATTACHMENT_TOO_LARGE');
+    assert.equal((await seenBy('+79005555555')).length, before);
+  });
+
+  test('malformed JSON, a body that does not fit and an unknown action are VALIDATION_ERROR', async () => {
+    problem(await call(service.url, 'POST', '/v1/actions/sendMessage', { token, raw: '{"chat": ' }), 400, 'VALIDATION_ERROR');
+    const invalid = await act('sendLocation', { chat: anna, location: { latitude: 'north' } });
+    problem(invalid, 400, 'VALIDATION_ERROR');
+    assert.ok((invalid.body.details as { issues: { path: string }[] }).issues.some((issue) => issue.path.startsWith('location')));
+    const unknown = await act('sendFax', { chat: anna });
+    problem(unknown, 400, 'VALIDATION_ERROR');
+    assert.match(String(unknown.body.detail), /sendMessage/);
+    problem(await call(service.url, 'GET', '/v2/nothing'), 404, 'NOT_FOUND');
+  });
+
+  test('a logged-out session’s token is SESSION_LOGGED_OUT', async () => {
+    const gone = await linkPhone(service, '+79000000003');
+    assert.equal((await service.admin<{ state: string }>('DELETE', `/v1/sessions/${gone.sessionId}`)).body.state, 'logged_out');
+    problem(await act('sendMessage', { chat: anna, text: 'x' }, { token: gone.token }), 410, 'SESSION_LOGGED_OUT');
+  });
+
+  test('a device removed on the phone leaves its token SESSION_LOGGED_OUT', async () => {
+    const removed = await linkPhone(service, '+79000000004');
+    service.engine.network.logoutDevice(removed.sessionId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    problem(await act('sendMessage', { chat: anna, text: 'x' }, { token: removed.token }), 410, 'SESSION_LOGGED_OUT');
+    assert.equal((await service.admin<{ state: string }>('GET', `/v1/sessions/${removed.sessionId}`)).body.state, 'logged_out');
+  });
+});
+
+describe('operations', () => {
+  test('health, readiness and Prometheus metrics', async () => {
+    assert.deepEqual((await call(service.url, 'GET', '/health')).body, { status: 'ok' });
+    assert.deepEqual((await call(service.url, 'GET', '/ready')).body, { status: 'ready' });
+    const metrics = await call<string>(service.url, 'GET', '/metrics');
+    assert.match(metrics.body, /whatsapp_connector_actions_total\{action="sendMessage",outcome="completed"\} \d+/);
+    assert.match(metrics.body, /whatsapp_connector_sessions\{state="connected"\} \d+/);
+  });
+
+  test('the OpenAPI 3.1 document describes every action, and /docs shows it', async () => {
+    const doc = await call<{ openapi: string; paths: Record<string, unknown> }>(service.url, 'GET', '/openapi.json');
+    assert.equal(doc.body.openapi, '3.1.0');
+    for (const action of ['sendMessage', 'sendLocation', 'sendContact', 'sendReaction', 'forwardMessage', 'editMessage', 'deleteMessage']) {
+      assert.ok(doc.body.paths[`/v1/actions/${action}`], action);
+    }
+    assert.ok(doc.body.paths['/v1/sessions']);
+    const ui = await call<string>(service.url, 'GET', '/docs');
+    assert.match(ui.type, /text\/html/);
+    assert.match(ui.body, /swagger-ui-bundle\.js/);
+    assert.equal((await call(service.url, 'GET', '/docs/assets/swagger-ui-bundle.js')).status, 200);
+  });
+
+  test('tokens and keys never reach the log', async () => {
+    const joined = service.log.join('');
+    assert.ok(joined.length > 0);
+    assert.ok(!joined.includes(token), 'token in log');
+    assert.ok(!joined.includes('test-admin-key'), 'admin key in log');
+  });
+});

@@ -1,0 +1,86 @@
+/** Small helpers for talking to a running service over real HTTP in tests. */
+
+export interface Reply<T = Record<string, unknown>> {
+  status: number;
+  type: string;
+  body: T;
+}
+
+export interface Call {
+  token?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call<T = Record<string, unknown>>(base: string, method: string, path: string, options: Call = {}): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const type = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  return { status: response.status, type, body: (text && type.includes('json') ? JSON.parse(text) : text) as T };
+}
+
+export interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads a server-sent events stream; `next(name)` waits for the next event of that name. */
+export async function openSse(url: string): Promise<{ next(event: string, timeoutMs?: number): Promise<SseEvent>; seen: SseEvent[]; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+  if (!response.ok || !response.body) throw new Error(`stream ${url} answered ${response.status}`);
+  const seen: SseEvent[] = [];
+  const waiting: { event: string; resolve(e: SseEvent): void }[] = [];
+  let consumed = 0;
+  const deliver = () => {
+    for (let i = 0; i < waiting.length; ) {
+      const waiter = waiting[i]!;
+      const index = seen.findIndex((e, at) => at >= consumed && e.event === waiter.event);
+      if (index === -1) {
+        i++;
+        continue;
+      }
+      consumed = index + 1;
+      waiting.splice(i, 1);
+      waiter.resolve(seen[index]!);
+    }
+  };
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = block.match(/^event: (.*)$/m)?.[1];
+          const data = block.match(/^data: (.*)$/m)?.[1];
+          if (event && data) seen.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+        }
+        deliver();
+      }
+    } catch {
+      // closed by the test
+    }
+  })();
+  return {
+    seen,
+    next(event, timeoutMs = 5_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${event}" event within ${timeoutMs} ms; saw ${seen.map((e) => e.event).join(', ')}`)), timeoutMs);
+        waiting.push({ event, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+        deliver();
+      });
+    },
+    close: () => controller.abort(),
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { ServiceConfig } from '../../src/service/config.js';
+import { startService, type RunningService } from '../../src/service/server.js';
+import { call, openSse } from './http.js';
+
+export const adminKey = 'test-admin-key-0123456789';
+
+export interface TestService extends RunningService {
+  clock: ManualClock;
+  /** Everything the service logged. */
+  log: string[];
+  admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): ReturnType<typeof call<T>>;
+}
+
+/** A folder of its own for a test's database and secrets. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'wac-test-'));
+}
+
+/** A service in sandbox mode on an ephemeral port, on a manual clock. */
+export async function startTestService(config: Partial<ServiceConfig> = {}, clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'))): Promise<TestService> {
+  const dataDir = config.dataDir ?? tempDir();
+  const log: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      log.push(chunk.toString());
+      done();
+    },
+  });
+  const service = await startService({
+    clock,
+    logStream,
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: `sqlite:${join(dataDir, 'connector.db')}`,
+      adminKey,
+      secretKey: 'test-secret-key-0123456789abcdef0123456789',
+      logLevel: 'info',
+      ...config,
+    },
+  });
+  return Object.assign(service, {
+    clock,
+    log,
+    admin: <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+      call<T>(service.url, method, path, { token: adminKey, ...(body !== undefined ? { body } : {}) }),
+  });
+}
+
+/** Creates a session, plays the phone scanning its QR, and returns the token the link stream shows once. */
+export async function linkPhone(service: TestService, phone: string): Promise<{ sessionId: string; token: string; tokenId: string }> {
+  const created = await service.admin<{ sessionId: string; linkUrl: string }>('POST', '/v1/sessions', { label: phone });
+  const { sessionId } = created.body;
+  const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
+  try {
+    await stream.next('qr');
+    await call(service.url, 'POST', '/v1/sandbox/scan', { body: { sessionId, phone } });
+    const connected = await stream.next('connected');
+    return { sessionId, token: connected.data.token as string, tokenId: connected.data.tokenId as string };
+  } finally {
+    stream.close();
+  }
+}
