@@ -2,10 +2,27 @@ import type { ActionRunner } from '../actions/runner.js';
 import type { ActionName } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../domain/errors.js';
-import type { MessageKind, MessageRef } from '../domain/message.js';
+import type { MessageKind, MessageRef, MessageStatus } from '../domain/message.js';
 import type { ActionResult } from '../domain/result.js';
-import type { ActionOutcome, Store, StoredMessage } from '../store/index.js';
+import type { ActionOutcome, Store } from '../store/index.js';
 import type { Metrics } from './metrics.js';
+
+/** What `GET /v1/messages/{id}` answers. */
+export interface MessageStatusView {
+  id: string;
+  chat: string;
+  fromMe: boolean;
+  kind: MessageKind;
+  status: MessageStatus;
+  timestamp: string;
+  /** The current text or caption, after edits. */
+  text?: string;
+  deleted: boolean;
+  /** The action that sent it, and that action's result. */
+  action?: ActionName;
+  result?: ActionResult;
+  updatedAt: string;
+}
 
 export interface ActionServiceOptions {
   runner: ActionRunner;
@@ -40,10 +57,22 @@ export class ActionService {
   }
 
   /** The last known state of a message this session sent; another session's message is not found. */
-  async message(sessionId: string, id: string): Promise<StoredMessage> {
+  async message(sessionId: string, id: string): Promise<MessageStatusView> {
     const found = await this.options.store.messages.get(sessionId, id);
     if (!found) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${id} for this connection`, { id });
-    return found;
+    return {
+      id: found.id,
+      chat: found.chat,
+      fromMe: found.fromMe,
+      kind: found.kind,
+      status: found.status,
+      timestamp: new Date(found.timestamp).toISOString(),
+      ...(found.text !== undefined ? { text: found.text } : {}),
+      deleted: found.deletedForEveryone,
+      ...(found.action !== undefined ? { action: found.action } : {}),
+      ...(found.result !== undefined ? { result: found.result } : {}),
+      updatedAt: new Date(found.updatedAt).toISOString(),
+    };
   }
 
   private async remember(sessionId: string, result: ActionResult, idempotencyKey: string | undefined): Promise<void> {
