@@ -5,6 +5,7 @@ import { ConnectorError } from '../domain/errors.js';
 import type { ActionResults } from '../domain/result.js';
 import { linkedSandbox, type LinkedSandbox } from '../engines/sandbox/index.js';
 import { ActionRunner } from './runner.js';
+import { rejectsWithCode } from '../../test/support/assert-code.js';
 
 const anna = '+79001111111';
 const annaJid = '79001111111@s.whatsapp.net';
@@ -44,16 +45,6 @@ async function sendHello(key = 'hello'): Promise<ActionResults['sendMessage']> {
   return runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hello' }, { idempotencyKey: key });
 }
 
-async function rejects(promise: Promise<unknown>, code: string): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConnectorError, `expected a ConnectorError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 describe('the seven actions', () => {
   test('sends a text and returns a result that names the message', async () => {
@@ -143,7 +134,7 @@ describe('the seven actions', () => {
     const seen = sandbox.network.conversation(friends[4]!, sandbox.bot.jid)[0];
     assert.equal(seen?.text, 'Hello');
     assert.equal(seen?.forwarded, true);
-    await rejects(runner.run(sandbox.sessionId, 'forwardMessage', { message: sent, chat: [...friends, anna] }), 'VALIDATION_ERROR');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'forwardMessage', { message: sent, chat: [...friends, anna] }), 'VALIDATION_ERROR');
   });
 
   test('edits its own message within 15 minutes, and the edit result can be edited again', async () => {
@@ -154,7 +145,7 @@ describe('the seven actions', () => {
     assert.equal(seenByAnna()[0]?.text, 'Hello again');
     assert.equal(seenByAnna()[0]?.edited, true);
     sandbox.clock.advance(1);
-    await rejects(runner.run(sandbox.sessionId, 'editMessage', { message: edited, text: 'Too late' }), 'EDIT_WINDOW_EXPIRED');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'editMessage', { message: edited, text: 'Too late' }), 'EDIT_WINDOW_EXPIRED');
     assert.equal(seenByAnna()[0]?.text, 'Hello again');
   });
 
@@ -166,7 +157,7 @@ describe('the seven actions', () => {
     assert.equal(deleted.forEveryone, true);
     assert.equal(seenByAnna()[0]?.deleted, true);
     sandbox.clock.advance(1);
-    await rejects(runner.run(sandbox.sessionId, 'deleteMessage', { message: second }), 'DELETE_WINDOW_EXPIRED');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'deleteMessage', { message: second }), 'DELETE_WINDOW_EXPIRED');
     await runner.run(sandbox.sessionId, 'deleteMessage', { message: second, forEveryone: false });
     assert.equal(seenByAnna()[1]?.deleted, false, 'deleting for me leaves Anna’s copy');
   });
@@ -191,55 +182,55 @@ describe('the seven actions', () => {
 
 describe('errors, each with its code', () => {
   test('INVALID_CHAT for a chat that is not a number or chat id', async () => {
-    const error = await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: 'Anna', text: 'Hi' }), 'INVALID_CHAT');
+    const error = await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: 'Anna', text: 'Hi' }), 'INVALID_CHAT');
     assert.match(error.message, /"Anna"/);
   });
 
   test('VALIDATION_ERROR for input that does not fit the action', async () => {
-    await rejects(runner.run(sandbox.sessionId, 'sendLocation', { chat: anna, location: { latitude: 200, longitude: 0 } }), 'VALIDATION_ERROR');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendLocation', { chat: anna, location: { latitude: 200, longitude: 0 } }), 'VALIDATION_ERROR');
   });
 
   test('NOT_ON_WHATSAPP for a number without an account, and nothing is sent', async () => {
-    await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: noWhatsApp, text: 'Hi' }), 'NOT_ON_WHATSAPP');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: noWhatsApp, text: 'Hi' }), 'NOT_ON_WHATSAPP');
   });
 
   test('MESSAGE_NOT_FOUND for an unknown message id', async () => {
-    await rejects(runner.run(sandbox.sessionId, 'editMessage', { message: '3EB0000000000000000000', text: 'x' }), 'MESSAGE_NOT_FOUND');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'editMessage', { message: '3EB0000000000000000000', text: 'x' }), 'MESSAGE_NOT_FOUND');
   });
 
   test('NOT_YOUR_MESSAGE when editing or deleting for everyone what Anna sent', async () => {
     const hers = sandbox.network.phone(anna)!.sendText(sandbox.bot.jid, 'Hi');
-    await rejects(runner.run(sandbox.sessionId, 'editMessage', { message: hers.id, chat: anna, text: 'x' }), 'NOT_YOUR_MESSAGE');
-    await rejects(runner.run(sandbox.sessionId, 'deleteMessage', { message: hers.id, chat: anna }), 'NOT_YOUR_MESSAGE');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'editMessage', { message: hers.id, chat: anna, text: 'x' }), 'NOT_YOUR_MESSAGE');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'deleteMessage', { message: hers.id, chat: anna }), 'NOT_YOUR_MESSAGE');
   });
 
   test('ATTACHMENT_TOO_LARGE for an image over 5 MB sent as media; nothing is sent', async () => {
-    const error = await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Look', attachments: { title: 'Big', url: files.url('/big.jpg') } }), 'ATTACHMENT_TOO_LARGE');
+    const error = await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Look', attachments: { title: 'Big', url: files.url('/big.jpg') } }), 'ATTACHMENT_TOO_LARGE');
     assert.equal(error.details?.kind, 'image');
     assert.deepEqual(seenByAnna(), []);
   });
 
   test('ATTACHMENT_URL_FORBIDDEN for a private address unless allowed', async () => {
     const strict = new ActionRunner({ engine: sandbox.engine, clock: sandbox.clock });
-    await rejects(strict.run(sandbox.sessionId, 'sendMessage', { chat: anna, attachments: { title: 'x', url: files.url('/photo.png') } }), 'ATTACHMENT_URL_FORBIDDEN');
+    await rejectsWithCode(strict.run(sandbox.sessionId, 'sendMessage', { chat: anna, attachments: { title: 'x', url: files.url('/photo.png') } }), 'ATTACHMENT_URL_FORBIDDEN');
   });
 
   test('ATTACHMENT_FETCH_FAILED for a missing file', async () => {
-    await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, attachments: { title: 'x', url: files.url('/missing') } }), 'ATTACHMENT_FETCH_FAILED');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, attachments: { title: 'x', url: files.url('/missing') } }), 'ATTACHMENT_FETCH_FAILED');
   });
 
   test('SESSION_NOT_FOUND, SESSION_NOT_CONNECTED and SESSION_LOGGED_OUT by the session’s state', async () => {
-    await rejects(runner.run('no-such-session', 'sendMessage', { chat: anna, text: 'Hi' }), 'SESSION_NOT_FOUND');
+    await rejectsWithCode(runner.run('no-such-session', 'sendMessage', { chat: anna, text: 'Hi' }), 'SESSION_NOT_FOUND');
     await sandbox.engine.stopSession(sandbox.sessionId);
-    await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hi' }), 'SESSION_NOT_CONNECTED');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hi' }), 'SESSION_NOT_CONNECTED');
     await sandbox.engine.startSession(sandbox.sessionId);
     sandbox.network.logoutDevice(sandbox.bot.phone);
-    await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hi' }), 'SESSION_LOGGED_OUT');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hi' }), 'SESSION_LOGGED_OUT');
   });
 
   test('ENGINE_ERROR from the engine reaches the caller unchanged', async () => {
     sandbox.engine.failNextSend(new ConnectorError('ENGINE_ERROR', 'socket closed'));
-    await rejects(sendHello(), 'ENGINE_ERROR');
+    await rejectsWithCode(sendHello(), 'ENGINE_ERROR');
   });
 
   test('TIMEOUT when the caller aborts, and no record is left for the key', async () => {
@@ -247,7 +238,7 @@ describe('errors, each with its code', () => {
     const controller = new AbortController();
     const pending = runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hi' }, { idempotencyKey: 'k', signal: controller.signal });
     controller.abort(new ConnectorError('TIMEOUT', 'too slow'));
-    await rejects(pending, 'TIMEOUT');
+    await rejectsWithCode(pending, 'TIMEOUT');
     sandbox.engine.sendDelayMs = 0;
     const retried = await runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Hi' }, { idempotencyKey: 'k' });
     assert.equal(seenByAnna().length, 1);
@@ -271,7 +262,7 @@ describe('idempotency', () => {
 
   test('the same key with other input is IDEMPOTENCY_CONFLICT', async () => {
     await sendHello('reminder-1');
-    await rejects(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Other' }, { idempotencyKey: 'reminder-1' }), 'IDEMPOTENCY_CONFLICT');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Other' }, { idempotencyKey: 'reminder-1' }), 'IDEMPOTENCY_CONFLICT');
   });
 
   test('a retry after a failure halfway reuses the message ids, so the recipient sees each part once', async () => {
@@ -283,7 +274,7 @@ describe('idempotency', () => {
       if (++calls === 2) throw new ConnectorError('ENGINE_ERROR', 'socket closed');
       return send(...args);
     };
-    await rejects(runner.run(sandbox.sessionId, 'sendMessage', input, { idempotencyKey: 'multi' }), 'ENGINE_ERROR');
+    await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', input, { idempotencyKey: 'multi' }), 'ENGINE_ERROR');
     assert.equal(seenByAnna().length, 1, 'the text went out before the failure');
     const result = await runner.run(sandbox.sessionId, 'sendMessage', input, { idempotencyKey: 'multi' });
     assert.deepEqual(seenByAnna().map((message) => message.id), result.parts.map((part) => part.id));

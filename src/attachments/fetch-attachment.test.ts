@@ -3,25 +3,16 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ConnectorError, type ErrorCode } from '../domain/errors.js';
+import { ConnectorError } from '../domain/errors.js';
 import { fetchAttachment, type FetchAttachmentOptions } from './fetch-attachment.js';
 import type { HostLookup } from './resolve-target.js';
 import { guardConnections, samplePng, serve, startServer, type ConnectionGuard, type TestServer } from './test-support.js';
+import { rejectsWithCode } from '../../test/support/assert-code.js';
 
 const MB = 1024 * 1024;
 const local: FetchAttachmentOptions = { maxBytes: MB, allowPrivateAddresses: true };
 const onlyThisLoopback = (address: string): boolean => address === '127.0.0.1';
 
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConnectorError, `expected a ConnectorError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
 
 /** A server writing `total` bytes in 64 KiB chunks, yielding between them; reports how far it got. */
 function slowStream(total: number, state: { written: number; finished: boolean; closed?: Promise<unknown> }) {
@@ -117,25 +108,25 @@ describe('fetchAttachment: type and redirects', () => {
   });
 
   it('gives up after too many redirects', async () => {
-    const error = await rejectsWith(fetchAttachment({ title: 'p', url: server.url('/loop') }, { ...local, maxRedirects: 2 }), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'p', url: server.url('/loop') }, { ...local, maxRedirects: 2 }), 'ATTACHMENT_FETCH_FAILED');
     assert.equal(error.details?.['reason'], 'too-many-redirects');
   });
 
   it('fails on a redirect without a Location and on a redirect to file:', async () => {
-    await rejectsWith(fetchAttachment({ title: 'p', url: server.url('/no-location') }, local), 'ATTACHMENT_FETCH_FAILED');
-    await rejectsWith(fetchAttachment({ title: 'p', url: server.url('/to-file') }, local), 'ATTACHMENT_URL_FORBIDDEN');
+    await rejectsWithCode(fetchAttachment({ title: 'p', url: server.url('/no-location') }, local), 'ATTACHMENT_FETCH_FAILED');
+    await rejectsWithCode(fetchAttachment({ title: 'p', url: server.url('/to-file') }, local), 'ATTACHMENT_URL_FORBIDDEN');
   });
 
   it('reports a 404 with its status, and the URL without its password', async () => {
     const url = server.url('/missing').replace('http://', 'http://user:secret@');
-    const error = await rejectsWith(fetchAttachment({ title: 'p', url }, local), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'p', url }, local), 'ATTACHMENT_FETCH_FAILED');
     assert.equal(error.details?.['status'], 404);
     assert.equal(error.details?.['url'], server.url('/missing'));
     assert.doesNotMatch(error.message, /secret/);
   });
 
   it('fails when the server closes the connection before the whole body arrived', async () => {
-    const error = await rejectsWith(fetchAttachment({ title: 'p', url: server.url('/cut-short') }, local), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'p', url: server.url('/cut-short') }, local), 'ATTACHMENT_FETCH_FAILED');
     assert.equal(error.details?.['reason'], 'connection');
   });
 
@@ -143,7 +134,7 @@ describe('fetchAttachment: type and redirects', () => {
     const closed = await startServer({});
     const url = closed.url('/x');
     await closed.close();
-    const error = await rejectsWith(fetchAttachment({ title: 'p', url }, local), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'p', url }, local), 'ATTACHMENT_FETCH_FAILED');
     assert.equal(error.details?.['reason'], 'connection');
     assert.equal(error.details?.['error'], 'ECONNREFUSED');
   });
@@ -151,7 +142,7 @@ describe('fetchAttachment: type and redirects', () => {
 
 describe('fetchAttachment: size and time limits', () => {
   it('aborts a body without Content-Length as soon as it passes the limit, long before the server is done', async () => {
-    const error = await rejectsWith(fetchAttachment({ title: 'big', url: server.url('/fifty-mb') }, local), 'ATTACHMENT_TOO_LARGE');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'big', url: server.url('/fifty-mb') }, local), 'ATTACHMENT_TOO_LARGE');
     const writtenWhenRefused = stream.written;
     assert.equal(stream.finished, false);
     assert.ok(writtenWhenRefused < 20 * MB, `server had written ${writtenWhenRefused} bytes`);
@@ -164,38 +155,38 @@ describe('fetchAttachment: size and time limits', () => {
   });
 
   it('refuses a Content-Length over the limit without reading the body', async () => {
-    const error = await rejectsWith(fetchAttachment({ title: 'big', url: server.url('/announces-ten-mb') }, local), 'ATTACHMENT_TOO_LARGE');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'big', url: server.url('/announces-ten-mb') }, local), 'ATTACHMENT_TOO_LARGE');
     assert.deepEqual(error.details, { url: server.url('/announces-ten-mb'), limit: MB, received: 0, contentLength: 10 * MB });
     await hanging.closed;
   });
 
   it('stops waiting for a server that never answers, with reason timeout', async () => {
     const started = Date.now();
-    const error = await rejectsWith(fetchAttachment({ title: 'slow', url: server.url('/never-answers') }, { ...local, timeoutMs: 200 }), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'slow', url: server.url('/never-answers') }, { ...local, timeoutMs: 200 }), 'ATTACHMENT_FETCH_FAILED');
     assert.equal(error.details?.['reason'], 'timeout');
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   });
 
   it('counts the body in the time limit too', async () => {
-    const error = await rejectsWith(fetchAttachment({ title: 'slow', url: server.url('/stalls-mid-body') }, { ...local, timeoutMs: 200 }), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'slow', url: server.url('/stalls-mid-body') }, { ...local, timeoutMs: 200 }), 'ATTACHMENT_FETCH_FAILED');
     assert.equal(error.details?.['reason'], 'timeout');
   });
 
   it("stops when the caller's signal aborts: TIMEOUT, or the caller's own ConnectorError", async () => {
     const plain = new AbortController();
     setTimeout(() => plain.abort(), 50);
-    await rejectsWith(fetchAttachment({ title: 'slow', url: server.url('/never-answers') }, { ...local, signal: plain.signal }), 'TIMEOUT');
+    await rejectsWithCode(fetchAttachment({ title: 'slow', url: server.url('/never-answers') }, { ...local, signal: plain.signal }), 'TIMEOUT');
 
     const own = new AbortController();
     const reason = new ConnectorError('SESSION_LOGGED_OUT', 'the session was logged out');
     setTimeout(() => own.abort(reason), 50);
-    const error = await rejectsWith(fetchAttachment({ title: 'slow', url: server.url('/never-answers') }, { ...local, signal: own.signal }), 'SESSION_LOGGED_OUT');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'slow', url: server.url('/never-answers') }, { ...local, signal: own.signal }), 'SESSION_LOGGED_OUT');
     assert.equal(error, reason);
   });
 
   it('does not even connect when the signal is already aborted', async () => {
     const sockets = guard.sockets();
-    await rejectsWith(fetchAttachment({ title: 'p', url: server.url('/photo') }, { ...local, signal: AbortSignal.abort() }), 'TIMEOUT');
+    await rejectsWithCode(fetchAttachment({ title: 'p', url: server.url('/photo') }, { ...local, signal: AbortSignal.abort() }), 'TIMEOUT');
     assert.equal(guard.sockets(), sockets);
   });
 });
@@ -206,7 +197,7 @@ describe('fetchAttachment: addresses inside the network', () => {
   async function refusedWithoutConnecting(url: string, options: FetchAttachmentOptions = strict): Promise<ConnectorError> {
     const sockets = guard.sockets();
     const connections = server.connections();
-    const error = await rejectsWith(fetchAttachment({ title: 'x', url }, options), 'ATTACHMENT_URL_FORBIDDEN');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'x', url }, options), 'ATTACHMENT_URL_FORBIDDEN');
     assert.equal(guard.sockets(), sockets, `a socket was opened for ${url}`);
     assert.equal(server.connections(), connections);
     return error;
@@ -262,7 +253,7 @@ describe('fetchAttachment: addresses inside the network', () => {
     const options: FetchAttachmentOptions = { ...strict, allowAddress: onlyThisLoopback, lookup };
     for (const [path, category] of [['/to-metadata', 'link-local'], ['/to-private', 'private'], ['/to-internal-name', 'private']]) {
       const sockets = guard.sockets();
-      const error = await rejectsWith(fetchAttachment({ title: 'x', url: server.url(path as string) }, options), 'ATTACHMENT_URL_FORBIDDEN');
+      const error = await rejectsWithCode(fetchAttachment({ title: 'x', url: server.url(path as string) }, options), 'ATTACHMENT_URL_FORBIDDEN');
       assert.equal(error.details?.['category'], category);
       assert.equal(guard.sockets(), sockets + 1, 'only the first hop connects');
     }
@@ -290,7 +281,7 @@ describe('fetchAttachment: addresses inside the network', () => {
     const lookup: HostLookup = async () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
     };
-    const error = await rejectsWith(fetchAttachment({ title: 'x', url: 'http://nowhere.example.test/' }, { ...strict, lookup }), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(fetchAttachment({ title: 'x', url: 'http://nowhere.example.test/' }, { ...strict, lookup }), 'ATTACHMENT_FETCH_FAILED');
     assert.deepEqual([error.details?.['reason'], error.details?.['error']], ['dns', 'ENOTFOUND']);
   });
 
@@ -299,6 +290,6 @@ describe('fetchAttachment: addresses inside the network', () => {
       const error = await refusedWithoutConnecting(url);
       assert.equal(error.details?.['reason'], 'protocol', url);
     }
-    await rejectsWith(fetchAttachment({ title: 'x', url: 'not a url' }, strict), 'VALIDATION_ERROR');
+    await rejectsWithCode(fetchAttachment({ title: 'x', url: 'not a url' }, strict), 'VALIDATION_ERROR');
   });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConnectorError, type ErrorCode } from '../domain/errors.js';
+import { ConnectorError } from '../domain/errors.js';
 import { defaultMediaSizeLimits } from '../domain/limits.js';
 import { normalizeAttachments, prepareAttachments, type PrepareAttachmentsOptions } from './prepare.js';
+import { rejectsWithCode } from '../../test/support/assert-code.js';
 import {
   guardConnections,
   sampleGif,
@@ -21,16 +22,6 @@ import {
 const MB = 1024 * 1024;
 const local: PrepareAttachmentsOptions = { allowPrivateAddresses: true };
 
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConnectorError, `expected a ConnectorError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
 
 let guard: ConnectionGuard;
 let server: TestServer;
@@ -112,7 +103,7 @@ describe('prepareAttachments', () => {
 
   it('refuses an image over 5 MB as media, naming the kind and its limit, but sends it as a document', async () => {
     const list = [{ title: 'Scan', url: server.url('/big-photo') }];
-    const error = await rejectsWith(prepareAttachments(list, 'media', local), 'ATTACHMENT_TOO_LARGE');
+    const error = await rejectsWithCode(prepareAttachments(list, 'media', local), 'ATTACHMENT_TOO_LARGE');
     assert.equal(error.details?.['kind'], 'image');
     assert.equal(error.details?.['limit'], defaultMediaSizeLimits.image);
     assert.equal(error.details?.['size'], bigJpeg.length);
@@ -124,7 +115,7 @@ describe('prepareAttachments', () => {
 
   it('takes operator size limits, stopping the download at the document limit', async () => {
     const sizeLimits = { image: 100, video: 100, audio: 100, document: 1000 };
-    const error = await rejectsWith(
+    const error = await rejectsWithCode(
       prepareAttachments([{ title: 'Scan', url: server.url('/big-photo') }], 'document', { ...local, sizeLimits }),
       'ATTACHMENT_TOO_LARGE',
     );
@@ -138,21 +129,21 @@ describe('prepareAttachments', () => {
       { title: 'Slow', url: server.url('/never-answers') },
     ];
     const started = Date.now();
-    const error = await rejectsWith(prepareAttachments(list, 'media', local), 'ATTACHMENT_FETCH_FAILED');
+    const error = await rejectsWithCode(prepareAttachments(list, 'media', local), 'ATTACHMENT_FETCH_FAILED');
     assert.deepEqual([error.details?.['index'], error.details?.['title'], error.details?.['status']], [1, 'Gone', 404]);
     assert.match(error.message, /attachment 1 "Gone"/);
     assert.ok(Date.now() - started < 1000);
   });
 
   it('refuses private addresses unless allowed', async () => {
-    const error = await rejectsWith(prepareAttachments([{ title: 'x', url: server.url('/photo') }], 'media'), 'ATTACHMENT_URL_FORBIDDEN');
+    const error = await rejectsWithCode(prepareAttachments([{ title: 'x', url: server.url('/photo') }], 'media'), 'ATTACHMENT_URL_FORBIDDEN');
     assert.equal(error.details?.['index'], 0);
   });
 
   it("passes the caller's cancellation through unchanged", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await rejectsWith(
+    const error = await rejectsWithCode(
       prepareAttachments([{ title: 'Slow', url: server.url('/never-answers') }], 'media', { ...local, signal: controller.signal }),
       'TIMEOUT',
     );
