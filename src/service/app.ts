@@ -34,6 +34,45 @@ export interface AppDependencies {
 /** Secrets never reach the log: bearer tokens, admin keys, tokens in bodies. */
 export const redactedPaths = ['req.headers.authorization', 'req.headers.cookie', 'token', '*.token', 'adminKey', 'headers.authorization'];
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves when no request is being answered (event streams do not count). */
+    requestsSettled(): Promise<void>;
+  }
+  interface FastifyRequest {
+    /** Takes the request out of the in-flight count (an event stream, which never finishes). */
+    untrack(): void;
+  }
+}
+
+/**
+ * Counts requests being answered, so closing can wait for exactly those and then drop every
+ * connection, instead of waiting for idle clients' keep-alive timeouts.
+ */
+function trackRequests(app: FastifyInstance): void {
+  let active = 0;
+  let waiters: (() => void)[] = [];
+  const counted = new WeakSet<object>();
+  const finish = (request: object) => {
+    if (!counted.delete(request)) return;
+    active -= 1;
+    if (active === 0) for (const wake of waiters.splice(0)) wake();
+  };
+  app.decorateRequest('untrack', function (this: object) {
+    finish(this);
+  });
+  app.decorate('requestsSettled', () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))));
+  app.addHook('onRequest', async (request) => {
+    counted.add(request);
+    active += 1;
+  });
+  app.addHook('onResponse', async (request) => finish(request));
+  app.addHook('onRequestAbort', async (request) => finish(request));
+  app.addHook('onClose', async () => {
+    waiters = [];
+  });
+}
+
 /** The HTTP app: routes declare zod schemas, which drive validation and the OpenAPI document at once. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
@@ -50,6 +89,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   trackEventStreams(app);
+  trackRequests(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new ConnectorError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`), request.url),
   );

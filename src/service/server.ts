@@ -113,7 +113,12 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
         closing ??= (async () => {
           const grace = setTimeout(() => shutdown.abort(new ConnectorError('TIMEOUT', 'The service is shutting down')), config.shutdownGraceMs);
           try {
-            await app.close();
+            const closed = app.close();
+            // Once the answers in flight are sent, the remaining connections are idle keep-alives
+            // (or ended event streams): drop them rather than wait for the clients' timeouts.
+            await app.requestsSettled();
+            app.server.closeAllConnections();
+            await closed;
           } finally {
             clearTimeout(grace);
           }

@@ -30,11 +30,13 @@ const heartbeatMs = 15_000;
  */
 export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
   reply.hijack();
+  request.untrack();
   const res = reply.raw;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-store',
-    connection: 'keep-alive',
+    // The stream is the connection's last response: ending it (at shutdown) frees the socket at once.
+    connection: 'close',
     'x-accel-buffering': 'no',
   });
   res.write(': stream open\n\n');
