@@ -1,0 +1,1 @@
+export { ScenarioScheduler, type Schedule, type SchedulerOptions, type TickLedger } from './scheduler.js';
