@@ -5,6 +5,7 @@ import { ConnectorError, toConnectorError } from '../domain/errors.js';
 import type { MessageKind, MessageRef, MessageStatus } from '../domain/message.js';
 import type { ActionResult } from '../domain/result.js';
 import type { ActionOutcome, Store } from '../store/index.js';
+import type { ActionLogWriter } from './action-log-writer.js';
 import type { Metrics } from './metrics.js';
 
 /** What `GET /v1/messages/{id}` answers. */
@@ -26,6 +27,7 @@ export interface MessageStatusView {
 
 export interface ActionServiceOptions {
   runner: ActionRunner;
+  actionLog: ActionLogWriter;
   store: Store;
   clock: Clock;
   metrics: Metrics;
@@ -39,7 +41,7 @@ export class ActionService {
   constructor(private readonly options: ActionServiceOptions) {}
 
   async perform(sessionId: string, action: ActionName, input: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }): Promise<ActionResult> {
-    const { runner, store, clock, metrics } = this.options;
+    const { runner, clock, metrics, actionLog } = this.options;
     const started = performance.now();
     let outcome: ActionOutcome = 'completed';
     try {
@@ -52,7 +54,7 @@ export class ActionService {
     } finally {
       const durationMs = performance.now() - started;
       metrics.actionFinished(action, outcome, durationMs);
-      await store.actionLog.append({ sessionId, action, idempotencyKey: options.idempotencyKey ?? null, outcome, durationMs: Math.round(durationMs), at: clock.now() });
+      actionLog.add({ sessionId, action, idempotencyKey: options.idempotencyKey ?? null, outcome, durationMs, at: clock.now() });
     }
   }
 

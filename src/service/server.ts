@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
 import { SandboxEngine, SandboxNetwork } from '../engines/sandbox/index.js';
 import { openDatabase, type Store } from '../store/index.js';
+import { ActionLogWriter } from './action-log-writer.js';
 import { ActionService } from './actions.js';
 import { resolveAdminKey } from './admin-key.js';
 import { buildApp } from './app.js';
@@ -64,13 +65,14 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     const engine = new SandboxEngine({ network, clock, credentials: encryptedCredentials(store, secretKey) });
     const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
 
+    // Parts built before the app report to its logger once it exists.
+    const reportTo: { log?: FastifyInstance['log'] } = {};
     let publicUrl = config.publicUrl ?? '';
     const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}` });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
-    const actions = new ActionService({ runner, store, clock, metrics });
+    const actionLog = new ActionLogWriter(store, (error) => reportTo.log?.error({ err: error }, 'action log not written'));
+    const actions = new ActionService({ runner, store, clock, metrics, actionLog });
     const shutdown = new AbortController();
-    // The hub is needed to build the app, whose logger it reports to once built.
-    const reportTo: { log?: FastifyInstance['log'] } = {};
     const hub = new LinkHub({
       engine,
       clock,
@@ -122,6 +124,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
           } finally {
             clearTimeout(grace);
           }
+          await actionLog.flush();
           await hub.settled();
           hub.close();
           engine.close();

@@ -31,7 +31,16 @@ export interface SessionServiceOptions {
  * page; a newly linked session gets a token; tokens reach exactly one session and stop working
  * when it is logged out or they are revoked.
  */
+/**
+ * How long a checked token is trusted without asking the store again. Revocations and logouts
+ * on this node apply at once; on another node sharing the database, within this time.
+ */
+const tokenCacheMs = 2_000;
+const tokenCacheSize = 10_000;
+
 export class SessionService {
+  private readonly checkedTokens = new Map<string, { sessionId: string; tokenId: string; until: number }>();
+
   constructor(private readonly options: SessionServiceOptions) {}
 
   async create(label: string | undefined): Promise<SessionView> {
@@ -57,6 +66,7 @@ export class SessionService {
     if (engine.getSessionStatus(sessionId)) await engine.logoutSession(sessionId);
     await store.sessions.updateState(sessionId, 'logged_out');
     await store.tokens.revokeAllForSession(sessionId);
+    this.forgetTokens((entry) => entry.sessionId === sessionId);
     return this.get(sessionId);
   }
 
@@ -78,6 +88,7 @@ export class SessionService {
 
   async revokeToken(tokenId: string): Promise<void> {
     const revoked = await this.options.store.tokens.revoke(tokenId);
+    this.forgetTokens((entry) => entry.tokenId === tokenId);
     if (!revoked) throw new ConnectorError('VALIDATION_ERROR', `No active token ${tokenId}`, { tokenId });
   }
 
@@ -86,7 +97,18 @@ export class SessionService {
    * logged-out session is SESSION_LOGGED_OUT, so the process designer knows to link again.
    */
   async authenticate(token: string): Promise<{ sessionId: string; tokenId: string }> {
-    const found = await this.options.store.tokens.findByHash(hashSecret(token));
+    const hash = hashSecret(token);
+    const now = this.options.clock.now();
+    const checked = this.checkedTokens.get(hash);
+    if (checked && checked.until > now) return { sessionId: checked.sessionId, tokenId: checked.tokenId };
+    const verified = await this.verify(hash);
+    if (this.checkedTokens.size >= tokenCacheSize) this.checkedTokens.clear();
+    this.checkedTokens.set(hash, { ...verified, until: now + tokenCacheMs });
+    return verified;
+  }
+
+  private async verify(hash: string): Promise<{ sessionId: string; tokenId: string }> {
+    const found = await this.options.store.tokens.findByHash(hash);
     if (!found) throw new ConnectorError('UNAUTHORIZED', 'The token is unknown or was revoked');
     // A logout revokes the session's tokens too; its code tells the designer to link again.
     const row = await this.options.store.sessions.get(found.sessionId);
@@ -123,6 +145,7 @@ export class SessionService {
         return;
       case 'logged-out':
         await store.sessions.updateState(event.sessionId, 'logged_out');
+        this.forgetTokens((entry) => entry.sessionId === event.sessionId);
         return;
       case 'receipt':
         await store.messages.updateStatus(event.sessionId, event.message.id, event.status);
@@ -130,6 +153,10 @@ export class SessionService {
       default:
         return;
     }
+  }
+
+  private forgetTokens(matches: (entry: { sessionId: string; tokenId: string }) => boolean): void {
+    for (const [hash, entry] of this.checkedTokens) if (matches(entry)) this.checkedTokens.delete(hash);
   }
 
   private async row(sessionId: string): Promise<SessionRecord> {

@@ -32,20 +32,26 @@ export class ActionLogRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(entry: ActionLogEntry): Promise<{ id: string }> {
-    const id = randomUUID();
-    await this.db
-      .insertInto('action_log')
-      .values({
-        id,
-        session_id: entry.sessionId,
-        action: entry.action,
-        idempotency_key: entry.idempotencyKey ?? null,
-        outcome: entry.outcome,
-        duration_ms: Math.round(entry.durationMs),
-        created_at: entry.at,
-      })
-      .execute();
-    return { id };
+    const [id] = await this.appendMany([entry]);
+    return { id: id as string };
+  }
+
+  /** Several entries in one statement; returns their ids in order. */
+  async appendMany(entries: readonly ActionLogEntry[]): Promise<string[]> {
+    const rows = entries.map((entry) => ({
+      id: randomUUID(),
+      session_id: entry.sessionId,
+      action: entry.action,
+      idempotency_key: entry.idempotencyKey ?? null,
+      outcome: entry.outcome,
+      duration_ms: Math.round(entry.durationMs),
+      created_at: entry.at,
+    }));
+    // Seven columns a row keeps each statement well under SQLite's and PostgreSQL's parameter limits.
+    for (let start = 0; start < rows.length; start += 500) {
+      await this.db.insertInto('action_log').values(rows.slice(start, start + 500)).execute();
+    }
+    return rows.map((row) => row.id);
   }
 
   /** Newest first; entries of the same millisecond come in no particular order. */

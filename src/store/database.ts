@@ -57,7 +57,28 @@ function openSqlite(path: string): Kysely<Database> {
   // the write lock instead of failing at once.
   database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+const cachedStatements = 512;
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running these small statements.
+ * The queries are parameterised, so a few hundred distinct texts cover them all.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.Database {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement === undefined) {
+      statement = prepare(source);
+      if (cache.size >= cachedStatements) cache.delete(cache.keys().next().value as string);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
+  return database;
 }
 
 function openPostgres(connectionString: string, onError: ((error: Error) => void) | undefined): Kysely<Database> {

@@ -1,0 +1,147 @@
+/**
+ * sendMessage actions per second and latency: over HTTP against the running service (sandbox
+ * engine, SQLite file store, as `npm start` runs it), beside the same actions called in-process
+ * through an ActionRunner on the same kind of store, in one run. The HTTP load comes from a worker
+ * thread, so it does not share the server's event loop. Prints a table; asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ActionRunner } from '../src/actions/runner.js';
+import { systemClock } from '../src/domain/clock.js';
+import { SandboxEngine, SandboxNetwork } from '../src/engines/sandbox/index.js';
+import { startService } from '../src/service/server.js';
+import { openDatabase } from '../src/store/index.js';
+
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+const measureMs = Number(process.env.BENCH_MEASURE_MS ?? 5_000);
+const recipients = Array.from({ length: 50 }, (_, i) => `+7900${String(1_000_000 + i)}`);
+
+interface LoadResult {
+  latenciesMs: number[];
+  errors: number;
+  elapsedMs: number;
+}
+
+/** Runs `concurrency` loops of `once` for warm-up, then for the measured period. */
+async function drive(once: (n: number) => Promise<boolean>): Promise<LoadResult> {
+  let n = 0;
+  const loop = async (until: number, latencies: number[] | undefined, counts: { errors: number }) => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      const ok = await once(n++);
+      latencies?.push(performance.now() - started);
+      if (!ok) counts.errors += 1;
+    }
+  };
+  const warm = { errors: 0 };
+  const warmUntil = performance.now() + warmupMs;
+  await Promise.all(Array.from({ length: concurrency }, () => loop(warmUntil, undefined, warm)));
+  const latenciesMs: number[] = [];
+  const counts = { errors: 0 };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, () => loop(started + measureMs, latenciesMs, counts)));
+  return { latenciesMs, errors: counts.errors + warm.errors, elapsedMs: performance.now() - started };
+}
+
+async function httpLoad(url: string, token: string): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL('/v1/actions/sendMessage', url);
+  const post = (n: number) =>
+    new Promise<boolean>((resolve) => {
+      const body = JSON.stringify({ chat: recipients[n % recipients.length], text: `Reminder ${n}` });
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': `bench-${n}` },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === 200));
+        },
+      );
+      req.on('error', () => resolve(false));
+      req.end(body);
+    });
+  const result = await drive(post);
+  agent.destroy();
+  return result;
+}
+
+async function inProcessLoad(dir: string): Promise<LoadResult> {
+  const store = await openDatabase(`sqlite:${join(dir, 'in-process.db')}`);
+  const engine = new SandboxEngine({ network: new SandboxNetwork({ clock: systemClock, openRegistration: true }), clock: systemClock });
+  await engine.startSession('bench');
+  engine.scan('bench', '+79000000001');
+  const runner = new ActionRunner({ engine, idempotency: store.idempotency });
+  const result = await drive((n) =>
+    runner.run('bench', 'sendMessage', { chat: recipients[n % recipients.length], text: `Reminder ${n}` }, { idempotencyKey: `bench-${n}` }).then(
+      () => true,
+      () => false,
+    ),
+  );
+  engine.close();
+  await store.close();
+  return result;
+}
+
+async function linkToken(url: string, adminKey: string, engine: SandboxEngine): Promise<string> {
+  const created = (await (await fetch(`${url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })).json()) as { sessionId: string };
+  engine.scan(created.sessionId, '+79000000001');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const issued = (await (await fetch(`${url}/v1/sessions/${created.sessionId}/tokens`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })).json()) as { token: string };
+  return issued.token;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summary(name: string, result: LoadResult) {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return { name, perSecond: (sorted.length / result.elapsedMs) * 1000, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors: result.errors };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wac-bench-'));
+  const adminKey = 'bench-admin-key-0123456789';
+  const service = await startService({
+    clock: systemClock,
+    config: { port: 0, host: '127.0.0.1', dataDir: dir, databaseUrl: `sqlite:${join(dir, 'service.db')}`, adminKey, secretKey: 'bench-secret-key-0123456789abcdef', logLevel: 'warn' },
+  });
+  try {
+    const token = await linkToken(service.url, adminKey, service.engine);
+    const overHttp = await new Promise<LoadResult>((resolve, reject) => {
+      const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { module: import.meta.url, url: service.url, token } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const inProcess = await inProcessLoad(dir);
+
+    const rows = [summary('HTTP (service, SQLite file)', overHttp), summary('in-process (ActionRunner, SQLite file)', inProcess)];
+    console.log(`sendMessage on the sandbox engine — node ${process.version}, ${availableParallelism()} cores, ${concurrency} in flight, ${warmupMs / 1000} s warm-up, ${measureMs / 1000} s measured\n`);
+    console.log(`${'variant'.padEnd(42)}${'actions/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
+    for (const row of rows) {
+      console.log(`${row.name.padEnd(42)}${Math.round(row.perSecond).toLocaleString('en').padStart(11)}${row.p50.toFixed(2).padStart(9)}${row.p99.toFixed(2).padStart(9)}${String(row.errors).padStart(8)}`);
+    }
+    const [http, local] = rows as [ReturnType<typeof summary>, ReturnType<typeof summary>];
+    console.log(`\nHTTP throughput is ${(http.perSecond / local.perSecond).toFixed(2)}× in-process; p50 ${(http.p50 / local.p50).toFixed(1)}× in-process`);
+    const met = http.perSecond >= 5_000 && http.p99 < 20 && http.errors === 0;
+    console.log(`goal ≥ 5,000 actions/s with p99 < 20 ms over HTTP: ${met ? 'met' : 'not met'} (${Math.round(http.perSecond).toLocaleString('en')}/s, p99 ${http.p99.toFixed(2)} ms)`);
+  } finally {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  const { url, token } = workerData as { url: string; token: string };
+  parentPort?.postMessage(await httpLoad(url, token));
+}
