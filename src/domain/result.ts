@@ -1,6 +1,6 @@
 import type { ActionName, Location } from './actions.js';
 import type { MediaKind } from './limits.js';
-import type { MessageRef, MessageStatus } from './message.js';
+import type { MessageKind, MessageRef, MessageStatus } from './message.js';
 
 /**
  * The object an action saves into its result variable (PRODUCT §2). It is itself a message ref
@@ -76,3 +76,33 @@ export type ActionResults = {
 };
 
 export type ActionResult = ActionResults[ActionName];
+
+/**
+ * Every WhatsApp message a result stands for, with its kind: what a store records of a send.
+ * Edits and deletions change messages already recorded, so they stand for none.
+ */
+export function sentMessages(result: ActionResult): { ref: MessageRef; kind: MessageKind; text?: string }[] {
+  const ref = (r: MessageRef): MessageRef => ({ chat: r.chat, id: r.id, fromMe: r.fromMe });
+  switch (result.action) {
+    case 'sendMessage': {
+      const kinds = new Map((result.attachments ?? []).map((file) => [file.id, file.type] as const));
+      return result.parts.map((part) => {
+        const kind = kinds.get(part.id) ?? 'text';
+        // The text is the first part's: its own message, or the caption of the first attachment.
+        const text = part.id === result.id ? result.text : undefined;
+        return text === undefined ? { ref: ref(part), kind } : { ref: ref(part), kind, text };
+      });
+    }
+    case 'sendLocation':
+      return [{ ref: ref(result), kind: 'location' }];
+    case 'sendContact':
+      return [{ ref: ref(result), kind: 'contact' }];
+    case 'sendReaction':
+      return [{ ref: ref(result), kind: 'reaction' }];
+    case 'forwardMessage':
+      // The forward carries the original's content; its kind is the original's, unknown here.
+      return result.forwards.map((forward) => ({ ref: ref(forward), kind: 'text' }));
+    default:
+      return [];
+  }
+}

@@ -2,7 +2,7 @@ import type { ActionRunner } from '../actions/runner.js';
 import type { ActionName } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../domain/errors.js';
-import type { MessageKind, MessageRef, MessageStatus } from '../domain/message.js';
+import type { MessageKind, MessageStatus } from '../domain/message.js';
 import type { ActionResult } from '../domain/result.js';
 import type { ActionOutcome, Store } from '../store/index.js';
 import type { ActionLogWriter } from './action-log-writer.js';
@@ -46,7 +46,7 @@ export class ActionService {
     let outcome: ActionOutcome = 'completed';
     try {
       const result = await runner.run(sessionId, action, input, options);
-      await this.remember(sessionId, result, options.idempotencyKey);
+      await this.remember(sessionId, result);
       return result;
     } catch (error) {
       outcome = toConnectorError(error).code;
@@ -77,50 +77,10 @@ export class ActionService {
     };
   }
 
-  private async remember(sessionId: string, result: ActionResult, idempotencyKey: string | undefined): Promise<void> {
+  /** Sends are recorded with their idempotency record (one transaction); edits and deletions change them. */
+  private async remember(sessionId: string, result: ActionResult): Promise<void> {
     const { store } = this.options;
-    switch (result.action) {
-      case 'editMessage':
-        await store.messages.updateText(sessionId, result.id, result.text);
-        return;
-      case 'deleteMessage':
-        if (result.forEveryone) await store.messages.markDeleted(sessionId, result.id);
-        return;
-      default:
-        for (const [ref, kind] of sentMessages(result)) {
-          await store.messages.save(sessionId, {
-            ...ref,
-            kind,
-            status: result.status,
-            timestamp: Date.parse(result.timestamp),
-            ...(result.action === 'sendMessage' && ref.id === result.id && result.text !== undefined ? { text: result.text } : {}),
-            forwardingScore: 0,
-            deletedForEveryone: false,
-            action: result.action,
-            ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-            result,
-          });
-        }
-    }
-  }
-}
-
-/** Every WhatsApp message a result stands for, with its kind. */
-function sentMessages(result: ActionResult): [MessageRef, MessageKind][] {
-  switch (result.action) {
-    case 'sendMessage': {
-      const kinds = new Map((result.attachments ?? []).map((file) => [file.id, file.type] as const));
-      return result.parts.map((part) => [part, kinds.get(part.id) ?? 'text']);
-    }
-    case 'sendLocation':
-      return [[result, 'location']];
-    case 'sendContact':
-      return [[result, 'contact']];
-    case 'sendReaction':
-      return [[result, 'reaction']];
-    case 'forwardMessage':
-      return result.forwards.map((ref) => [ref, 'text']);
-    default:
-      return [];
+    if (result.action === 'editMessage') await store.messages.updateText(sessionId, result.id, result.text);
+    if (result.action === 'deleteMessage' && result.forEveryone) await store.messages.markDeleted(sessionId, result.id);
   }
 }
