@@ -211,6 +211,22 @@ describe('errors as problem documents with stable codes', () => {
     assert.equal((await seenBy('+79005555555')).length, before);
   });
 
+  test('an attachment from a private address is ATTACHMENT_URL_FORBIDDEN unless the service allows them', async () => {
+    const strict = await startTestService({ allowPrivateUrls: false });
+    try {
+      const linked = await linkPhone(strict, clinicPhone);
+      const served = files.connections();
+      const reply = await call<Result>(strict.url, 'POST', '/v1/actions/sendMessage', {
+        token: linked.token,
+        body: { chat: anna, text: 'Scan', attachments: { title: 'Scan', url: files.url('/scan.png') } },
+      });
+      problem(reply, 422, 'ATTACHMENT_URL_FORBIDDEN');
+      assert.equal(files.connections(), served, 'refused before connecting');
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('malformed JSON, a body that does not fit and an unknown action are VALIDATION_ERROR', async () => {
     problem(await call(service.url, 'POST', '/v1/actions/sendMessage', { token, raw: '{"chat": ' }), 400, 'VALIDATION_ERROR');
     const invalid = await act('sendLocation', { chat: anna, location: { latitude: 'north' } });
