@@ -1,5 +1,6 @@
 export { execute, type ExecuteOptions, type Outcome } from './executor.js';
 export { inProcessGateway, type ActionGateway } from './gateway.js';
+export { httpGateway, type HttpGatewayOptions } from './client.js';
 export { evaluateProperties, actionFields } from './evaluate-properties.js';
 export {
   componentPropertiesSchema,

@@ -1,7 +1,7 @@
 import { execute, type ActionGateway } from '../../component/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
-import { renderTemplate, toText } from '../../expressions/index.js';
+import { isTemplate, renderTemplate, toText } from '../../expressions/index.js';
 import { findTaskDeclaration, toComponentProperties, type TaskDeclaration } from './task-declaration.js';
 
 export interface WhatsAppExtensionOptions {
@@ -61,7 +61,10 @@ export function whatsAppExtension(options: WhatsAppExtensionOptions): (activity:
 async function runTask(activity: Activity, declaration: TaskDeclaration, message: ExecuteMessage, signal: AbortSignal, options: WhatsAppExtensionOptions): Promise<unknown> {
   const { variables, output } = activity.environment;
   const scope = processData(variables, output, message);
-  const outcome = await execute(toComponentProperties(declaration), scope, {
+  const properties = toComponentProperties(declaration);
+  // The connection may come from the process (`connection="${connection}"`), so a token need not be written into the file.
+  if (typeof properties.connection === 'string' && isTemplate(properties.connection)) properties.connection = toText(renderTemplate(properties.connection, scope));
+  const outcome = await execute(properties, scope, {
     gateway: options.gateway,
     idempotencyKey: idempotencyKey(activity, declaration, message, scope),
     signal,
@@ -80,7 +83,8 @@ async function runTask(activity: Activity, declaration: TaskDeclaration, message
  */
 function processData(variables: Record<string, unknown>, output: Record<string, unknown>, message: ExecuteMessage): Record<string, unknown> {
   const all = { ...variables, ...output };
-  const item = message.content.item;
+  // A multi-instance task has its item in the message; a task inside a multi-instance subprocess, in the iteration's variables.
+  const item = message.content.item ?? (variables.content as { item?: unknown } | undefined)?.item;
   return { ...all, variables: all, allValues: item !== undefined ? item : variables.allValues };
 }
 

@@ -36,7 +36,8 @@ export async function runProcess(source: string, options: RunProcessOptions): Pr
     variables: { ...options.variables, processInstanceId },
     ...(options.services ? { services: options.services } : {}),
   });
-  const output = () => ({ ...(execution.environment.output as Record<string, unknown>) });
+  // A process that fails at once may leave no execution to read the output from.
+  const output = () => ({ ...((execution as typeof execution | undefined)?.environment?.output ?? engine.environment?.output ?? {}) as Record<string, unknown> });
   try {
     await ended;
     return { status: 'completed', processInstanceId, output: output() };

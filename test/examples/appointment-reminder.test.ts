@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { httpGateway, type ActionGateway } from '../../src/component/index.js';
+import { AppointmentCatalog, type NewAppointment } from '../../examples/appointment-reminder/catalog.js';
+import { reminderScenario } from '../../examples/appointment-reminder/scenario.js';
+import { call } from '../support/http.js';
+import { linkPhone, startTestService, tempDir, type TestService } from '../support/service.js';
+
+const hour = 60 * 60 * 1000;
+
+let service: TestService;
+let token: string;
+
+before(async () => {
+  service = await startTestService();
+  ({ token } = await linkPhone(service, '+79000000001'));
+});
+after(() => service.close());
+
+function appointment(n: number, startsIn: number): NewAppointment {
+  return {
+    clientName: `Клиент ${n}`,
+    clientPhone: `+7900555${String(n).padStart(4, '0')}`,
+    appointmentDate: '03.03.2026',
+    appointmentTime: `${String(9 + n).padStart(2, '0')}:00`,
+    specialistName: 'Иванова М. П.',
+    startsAt: service.clock.now() + startsIn,
+  };
+}
+
+async function messagesTo(phone: string): Promise<{ text?: string }[]> {
+  return (await call<{ messages: { text?: string }[] }>(service.url, 'GET', `/v1/sandbox/chats/${encodeURIComponent(phone)}/messages`)).body.messages;
+}
+
+test('reminds each client due in 24 h exactly once, also when the host dies midway and starts over', async () => {
+  const catalog = new AppointmentCatalog(join(tempDir(), 'catalog.db'));
+  const due = [1, 2, 3, 4].map((n) => catalog.add(appointment(n, (2 + n) * hour)));
+  const later = catalog.add(appointment(5, 30 * hour));
+  const gateway = httpGateway({ baseUrl: service.url });
+
+  // The first run dies after the third reminder left but before it was marked: its gateway sends,
+  // then never answers, as a process that crashed would.
+  let sends = 0;
+  const dying: ActionGateway = {
+    perform: async (connection, action, input, options) => {
+      const result = await gateway.perform(connection, action, input, options);
+      if (++sends === 3) return new Promise<never>(() => {});
+      return result;
+    },
+  };
+  const crashed = reminderScenario({ catalog, gateway: dying, connection: token, clock: service.clock })();
+  for (let i = 0; i < 50 && sends < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(sends, 3);
+  assert.deepEqual(catalog.all().map((a) => a.remindedAt !== null), [true, true, false, false, false]);
+  void crashed;
+
+  // Started over (and once more for good measure): the third is not sent again, the fourth goes out.
+  const run = reminderScenario({ catalog, gateway, connection: token, clock: service.clock });
+  assert.equal((await run()).status, 'completed');
+  assert.equal((await run()).status, 'completed');
+
+  for (const appointmentDue of due) {
+    const seen = await messagesTo(appointmentDue.clientPhone);
+    assert.equal(seen.length, 1, `${appointmentDue.clientName} got one reminder`);
+    assert.equal(
+      seen[0]?.text,
+      `Добрый день, ${appointmentDue.clientName}! Напоминаем о вашей записи на завтра, 03.03.2026, в ${appointmentDue.appointmentTime}. Специалист: Иванова М. П.. Будем ждать вас!`,
+    );
+  }
+  assert.deepEqual(await messagesTo(later.clientPhone), [], 'not due yet');
+  assert.deepEqual(catalog.all().map((a) => a.remindedAt !== null), [true, true, true, true, false]);
+  catalog.close();
+});
+
+test('a client without WhatsApp is noted once and not retried', async () => {
+  const catalog = new AppointmentCatalog(join(tempDir(), 'catalog.db'));
+  await call(service.url, 'POST', '/v1/sandbox/phones', { body: { phone: '+79006660000', onWhatsApp: false } });
+  const noAccount = catalog.add({ ...appointment(6, 3 * hour), clientPhone: '+79006660000' });
+  const run = reminderScenario({ catalog, gateway: httpGateway({ baseUrl: service.url }), connection: token, clock: service.clock });
+  assert.equal((await run()).status, 'completed');
+  assert.ok(catalog.get(noAccount.id)?.reminderError);
+  assert.equal((await run()).status, 'completed');
+  catalog.close();
+});
