@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { formDescriptor } from './component/index.js';
+import { parseArgs } from 'node:util';
+import { formDescriptor, inLanguage, type Language } from './component/index.js';
 import { isConnectorError } from './domain/errors.js';
 import { readConfig } from './service/config.js';
 import { startService } from './service/server.js';
@@ -9,6 +10,7 @@ const usage = `Usage: whatsapp-connector <command>
 Commands:
   serve      Run the connector service (configuration from the environment; see README)
   describe   Print the WhatsApp task's form descriptor as JSON
+             --lang en|ru   texts in one language (default: both)
 `;
 
 async function serve(): Promise<void> {
@@ -38,13 +40,32 @@ async function serve(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+function describe(args: string[]): void {
+  let language: string | undefined;
+  try {
+    language = parseArgs({ args, options: { lang: { type: 'string' } } }).values.lang;
+  } catch {
+    language = '';
+  }
+  if (language !== undefined && !isLanguage(language)) {
+    process.stderr.write(`whatsapp-connector describe: expected --lang en or --lang ru\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const descriptor = language ? inLanguage(formDescriptor(), language) : formDescriptor();
+  process.stdout.write(`${JSON.stringify(descriptor, null, 2)}\n`);
+}
+
+function isLanguage(value: string | undefined): value is Language {
+  return value === 'en' || value === 'ru';
+}
+
 async function main(command: string | undefined): Promise<void> {
   switch (command) {
     case 'serve':
       return serve();
     case 'describe':
-      process.stdout.write(`${JSON.stringify(formDescriptor(), null, 2)}\n`);
-      return;
+      return describe(process.argv.slice(3));
     default:
       process.stderr.write(usage);
       process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
