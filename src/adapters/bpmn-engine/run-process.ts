@@ -3,41 +3,53 @@ import { Engine, type BpmnEngineOptions } from 'bpmn-engine';
 import type { ActionGateway } from '../../component/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { isErrorCode, type ErrorInfo } from '../../domain/errors.js';
+import { clockTimers } from './clock-timers.js';
 import { whatsAppExtension } from './extension.js';
+import { processInstanceIdVariable } from './idempotency-key.js';
 import { whatsAppModdle } from './schema.js';
 
-export interface RunProcessOptions {
+export interface CreateEngineOptions {
   gateway: ActionGateway;
   /** Process variables; `allValues` is the record the scenario runs for. */
   variables?: Record<string, unknown>;
   /** Functions a service task can call by expression, e.g. `${environment.services.selectDue}`. */
   services?: Record<string, CallableFunction>;
-  /** Identifies this instance in idempotency keys; a new one by default. */
+  /**
+   * Names this process instance in idempotency keys; a new UUID by default. It is a process
+   * variable, so an engine recovered from saved state keeps the saved one.
+   */
   processInstanceId?: string;
   name?: string;
+  /** The clock of the tasks' time limits and of the process's timers (timer boundary events). */
   clock?: Clock;
 }
 
+export type RunProcessOptions = CreateEngineOptions;
+
+/** Why a process ended in error: our error code and message, and the element that failed. */
+export interface ProcessError extends ErrorInfo {
+  elementId?: string;
+}
+
 export type ProcessRun =
-  | { status: 'completed'; processInstanceId: string; output: Record<string, unknown> }
-  | { status: 'error'; processInstanceId: string; output: Record<string, unknown>; error: ErrorInfo };
+  | { status: 'completed'; processInstanceId: string; output: Record<string, unknown>; error?: undefined }
+  | { status: 'error'; processInstanceId: string; output: Record<string, unknown>; error: ProcessError };
 
 /**
  * Runs a BPMN 2.0 process with WhatsApp tasks to its end. A failure no boundary event caught
- * ends the process in error, and the error (with our code) is in the result.
+ * ends the process in error, and the error (with our code) is in the result. Throws only when
+ * the source cannot be loaded.
  *
  * @example const run = await runProcess(xml, { gateway, variables: { allValues: appointment } });
+ * // { status: 'completed', processInstanceId, output: { reminder: { action: 'sendMessage', id, chat, … } } }
  */
 export async function runProcess(source: string, options: RunProcessOptions): Promise<ProcessRun> {
-  const processInstanceId = options.processInstanceId ?? randomUUID();
   const engine = createEngine(source, options);
+  const processInstanceId = engine.environment.variables[processInstanceIdVariable] as string;
   const ended = engine.waitFor('end');
-  const execution = await engine.execute({
-    variables: { ...options.variables, processInstanceId },
-    ...(options.services ? { services: options.services } : {}),
-  });
+  const execution = await engine.execute();
   // A process that fails at once may leave no execution to read the output from.
-  const output = () => ({ ...((execution as typeof execution | undefined)?.environment?.output ?? engine.environment?.output ?? {}) as Record<string, unknown> });
+  const output = () => ({ ...((execution as typeof execution | undefined)?.environment?.output ?? engine.environment.output ?? {}) as Record<string, unknown> });
   try {
     await ended;
     return { status: 'completed', processInstanceId, output: output() };
@@ -46,22 +58,43 @@ export async function runProcess(source: string, options: RunProcessOptions): Pr
   }
 }
 
-/** An engine that understands `<wa:task>`; for hosts that drive it themselves (state, recovery). */
-export function createEngine(source: string, options: Pick<RunProcessOptions, 'gateway' | 'clock' | 'name'>): Engine {
+/**
+ * A bpmn-engine `Engine` that understands `<wa:task>`, for hosts that drive it themselves: wait
+ * states, `getState()`, `recover()` and `resume()`.
+ *
+ * @example
+ * const engine = createEngine(xml, { gateway, variables: { allValues: record } });
+ * await engine.execute();
+ * const state = await engine.getState();          // saved while a send is in flight
+ * createEngine(xml, { gateway }).recover(state).resume(); // same idempotency keys: sends nothing twice
+ */
+export function createEngine(source: string, options: CreateEngineOptions): Engine {
+  const extension = whatsAppExtension({ gateway: options.gateway, ...(options.clock ? { clock: options.clock } : {}) });
   return new Engine({
     name: options.name ?? 'whatsapp-process',
     source,
     moddleOptions: { wa: whatsAppModdle },
-    extensions: { whatsApp: whatsAppExtension({ gateway: options.gateway, ...(options.clock ? { clock: options.clock } : {}) }) as unknown as Extension },
+    extensions: { whatsApp: extension as unknown as Extension },
+    variables: { ...options.variables, [processInstanceIdVariable]: options.processInstanceId ?? randomUUID() },
+    ...(options.services ? { services: options.services } : {}),
+    ...(options.clock ? { timers: clockTimers(options.clock) as unknown as BpmnEngineOptions['timers'] } : {}),
   });
 }
 
 type Extension = NonNullable<BpmnEngineOptions['extensions']>[string];
 
-function processError(error: unknown): ErrorInfo {
-  const inner = error as { code?: unknown; message?: unknown; inner?: { message?: unknown; details?: unknown } };
-  const code = isErrorCode(inner.code) ? inner.code : 'INTERNAL';
-  const message = typeof inner.inner?.message === 'string' ? inner.inner.message : String(inner.message ?? error);
-  const details = inner.inner?.details as Record<string, unknown> | undefined;
-  return details ? { code, message, details } : { code, message };
+function processError(error: unknown): ProcessError {
+  const failure = error as { code?: unknown; message?: unknown; inner?: { description?: unknown; message?: unknown; details?: unknown }; source?: { content?: { id?: unknown } } };
+  const code = isErrorCode(failure.code) ? failure.code : 'INTERNAL';
+  const inner = failure.inner;
+  const text = inner?.description ?? inner?.message ?? failure.message ?? error;
+  const message = typeof text === 'string' ? text : String(text);
+  const details = isErrorCode(failure.code) ? (inner?.details as Record<string, unknown> | undefined) : undefined;
+  const elementId = failure.source?.content?.id;
+  return {
+    code,
+    message,
+    ...(details ? { details } : {}),
+    ...(typeof elementId === 'string' ? { elementId } : {}),
+  };
 }
