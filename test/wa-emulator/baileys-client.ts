@@ -1,0 +1,168 @@
+import makeWASocket, {
+  BufferJSON,
+  DisconnectReason,
+  initAuthCreds,
+  type AuthenticationCreds,
+  type ConnectionState,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+} from 'baileys';
+import type { ILogger } from 'baileys/lib/Utils/logger.js';
+import { trustEmulatorRoot } from './certificates.js';
+import type { WaEmulator } from './emulator.js';
+
+type Socket = ReturnType<typeof makeWASocket>;
+
+/** Credentials and Signal keys held in memory, serialisable like a real auth store. */
+export class MemoryAuth {
+  creds: AuthenticationCreds = initAuthCreds();
+  private readonly store = new Map<string, unknown>();
+
+  readonly keys: SignalKeyStore = {
+    get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+      const found: { [id: string]: SignalDataTypeMap[T] } = {};
+      for (const id of ids) {
+        const value = this.store.get(`${type}/${id}`);
+        if (value !== undefined) found[id] = value as SignalDataTypeMap[T];
+      }
+      return found;
+    },
+    set: async (data: SignalDataSet) => {
+      for (const [type, entries] of Object.entries(data)) {
+        for (const [id, value] of Object.entries(entries ?? {})) {
+          if (value) this.store.set(`${type}/${id}`, value);
+          else this.store.delete(`${type}/${id}`);
+        }
+      }
+    },
+  };
+
+  /** A deep copy through JSON, as if saved to disk and read back by a new process. */
+  reloaded(): MemoryAuth {
+    const copy = new MemoryAuth();
+    copy.creds = JSON.parse(JSON.stringify(this.creds, BufferJSON.replacer), BufferJSON.reviver) as AuthenticationCreds;
+    for (const [key, value] of this.store) copy.store.set(key, JSON.parse(JSON.stringify(value, BufferJSON.replacer), BufferJSON.reviver));
+    return copy;
+  }
+}
+
+/** Baileys wants a pino-like logger; this one is silent unless WA_CLIENT_LOG names a level. */
+function quietLogger(): ILogger {
+  const levels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+  const threshold = levels.indexOf((process.env.WA_CLIENT_LOG ?? 'none') as (typeof levels)[number]);
+  const logger: ILogger = {
+    level: threshold < 0 ? 'silent' : levels[threshold]!,
+    child: () => logger,
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: () => {},
+  };
+  if (threshold >= 0) {
+    for (const level of levels.slice(threshold)) logger[level] = (obj, msg) => console.log(`[baileys ${level}]`, msg ?? '', obj);
+  }
+  return logger;
+}
+
+export interface ClientOptions {
+  auth?: MemoryAuth;
+  /** Extra socket options for a test (e.g. a pairing-code flow). */
+  socket?: Partial<Parameters<typeof makeWASocket>[0]>;
+}
+
+/**
+ * A bare Baileys socket pointed at the emulator, restarted on stream error 515 as every app does
+ * after linking. `sock` is the current socket; it changes across restarts.
+ */
+export class BaileysClient {
+  sock!: Socket;
+  readonly qrs: string[] = [];
+  readonly closes: { statusCode: number | undefined; at: number }[] = [];
+  private state: Partial<ConnectionState> = {};
+  private readonly waiters = new Set<() => void>();
+  private stopped = false;
+
+  constructor(
+    private readonly emulator: WaEmulator,
+    readonly auth: MemoryAuth = new MemoryAuth(),
+    private readonly socketOptions: ClientOptions['socket'] = {},
+  ) {
+    trustEmulatorRoot(emulator.rootPublicKey);
+    this.connect();
+  }
+
+  get connection(): ConnectionState['connection'] | undefined {
+    return this.state.connection;
+  }
+
+  /** Resolves once `predicate` holds, re-checked on every connection update. */
+  until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${what} (connection: ${this.state.connection}, closes: ${JSON.stringify(this.closes)})`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  async nextQr(): Promise<string> {
+    await this.until(() => this.qrs.length > 0, 'a QR code');
+    return this.qrs.at(-1)!;
+  }
+
+  open(timeoutMs?: number): Promise<void> {
+    return this.until(() => this.state.connection === 'open', 'connection open', timeoutMs);
+  }
+
+  closedWith(statusCode: number, timeoutMs?: number): Promise<void> {
+    return this.until(() => this.closes.some((c) => c.statusCode === statusCode), `close with ${statusCode}`, timeoutMs);
+  }
+
+  /** Ends the client for good (no reconnect) and waits for the socket to close. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    void this.sock.end(undefined);
+    await this.until(() => this.state.connection === 'close', 'close').catch(() => {});
+  }
+
+  private connect(): void {
+    const sock = makeWASocket({
+      waWebSocketUrl: this.emulator.url,
+      auth: { creds: this.auth.creds, keys: this.auth.keys },
+      logger: quietLogger(),
+      defaultQueryTimeoutMs: 5_000,
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+      ...this.socketOptions,
+    });
+    this.sock = sock;
+    sock.ev.on('creds.update', (update) => {
+      Object.assign(this.auth.creds, update);
+    });
+    sock.ev.on('connection.update', (update) => {
+      if (sock !== this.sock) return;
+      this.state = { ...this.state, ...update };
+      if (update.qr) this.qrs.push(update.qr);
+      if (update.connection === 'close') {
+        const statusCode = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+        this.closes.push({ statusCode, at: Date.now() });
+        if (statusCode === DisconnectReason.restartRequired && !this.stopped) this.connect();
+      }
+      for (const waiter of this.waiters) waiter();
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import type { AddressInfo } from 'node:net';
+import { Curve, type BinaryNode, type proto } from 'baileys';
+import { WebSocketServer } from 'ws';
+import { AccountDirectory, type Account, type AddAccountOptions } from './accounts.js';
+import { createRootKey, issueCertificateChain, type RootKey } from './certificates.js';
+import { Connection } from './connection.js';
+import { Faults } from './faults.js';
+import { Inbox, type ReceivedMessage } from './inbox.js';
+import { NoiseServer, type ClientHello } from './noise-server.js';
+
+/** Answers one kind of iq; a handler that returns without replying must reply later itself. */
+export type IqHandler = (connection: Connection, iq: BinaryNode, child: BinaryNode | undefined) => void | Promise<void>;
+export type NodeHandler = (connection: Connection, node: BinaryNode) => void | Promise<void>;
+export type HandshakeHandler = (connection: Connection, hello: ClientHello) => void | Promise<void>;
+/** What is known of a decrypted message besides its content and where it was decrypted. */
+export type DecryptedMeta = Omit<ReceivedMessage, 'recipient' | 'device' | 'message' | 'receivedAt'>;
+export type DecryptedListener = (account: Account, device: number, message: proto.IMessage, meta: DecryptedMeta) => void | Promise<void>;
+
+/** A behaviour of the emulated server, installed by registering handlers on the emulator. */
+export type EmulatorModule = (emulator: WaEmulator) => void;
+
+export interface EmulatorOptions {
+  /** Behaviours to install; see `startEmulator` for the full set. */
+  modules: EmulatorModule[];
+  /** The trust anchor; a fresh one by default. */
+  rootKey?: RootKey;
+  /** Receives one line per node in and out (set `WA_EMULATOR_LOG=1` to print them). */
+  log?: (line: string) => void;
+}
+
+/**
+ * A WhatsApp Web server on 127.0.0.1 for tests: Noise transport, binary nodes, and a registry of
+ * handlers that modules fill in (linking, login, usync, prekeys, messages…). Handlers are keyed by
+ * iq `xmlns` (and optionally the first child's tag) or by node tag.
+ */
+export class WaEmulator {
+  readonly accounts = new AccountDirectory();
+  readonly inbox = new Inbox();
+  readonly faults = new Faults();
+  readonly connections = new Set<Connection>();
+  readonly rootKey: RootKey;
+  private readonly serverStatic = Curve.generateKeyPair();
+  private readonly certificateChain: Uint8Array;
+  private readonly iqHandlers = new Map<string, IqHandler>();
+  private readonly nodeHandlers = new Map<string, NodeHandler>();
+  private readonly handshakeHandlers: { registration?: HandshakeHandler; login?: HandshakeHandler } = {};
+  private readonly deliverers: NodeHandler[] = [];
+  private readonly decryptedListeners: DecryptedListener[] = [];
+  private readonly unhandled: string[] = [];
+  private server: WebSocketServer | undefined;
+  private port = 0;
+  readonly log: (line: string) => void;
+
+  constructor(options: EmulatorOptions) {
+    this.rootKey = options.rootKey ?? createRootKey();
+    this.certificateChain = issueCertificateChain(this.rootKey, this.serverStatic.public);
+    this.log = options.log ?? (process.env.WA_EMULATOR_LOG ? (line) => console.log(`[wa-emulator] ${line}`) : () => {});
+    for (const install of options.modules) install(this);
+  }
+
+  /** The URL to give Baileys as `waWebSocketUrl`. */
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/ws/chat`;
+  }
+
+  /** The root public key a client must trust (see `trustEmulatorRoot`). */
+  get rootPublicKey(): Uint8Array {
+    return this.rootKey.keyPair.public;
+  }
+
+  async listen(port = 0): Promise<this> {
+    const server = new WebSocketServer({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    server.on('connection', (socket) => {
+      const connection = new Connection(socket, new NoiseServer(this.serverStatic, this.certificateChain), this.events, this.log);
+      this.connections.add(connection);
+    });
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.drop();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Adds an account to the network (a contact, or the phone that will link a client). */
+  addAccount(phone: string, options?: AddAccountOptions): Account {
+    return this.accounts.add(phone, options);
+  }
+
+  onIq(xmlns: string, handler: IqHandler, childTag?: string): void {
+    this.iqHandlers.set(childTag ? `${xmlns}/${childTag}` : xmlns, handler);
+  }
+
+  onNode(tag: string, handler: NodeHandler): void {
+    this.nodeHandlers.set(tag, handler);
+  }
+
+  onHandshake(kind: 'registration' | 'login', handler: HandshakeHandler): void {
+    this.handshakeHandlers[kind] = handler;
+  }
+
+  /** Adds a step that decrypts part of an outgoing message (pairwise copies, group payloads). */
+  onDeliver(deliverer: NodeHandler): void {
+    this.deliverers.push(deliverer);
+  }
+
+  /** Adds a listener for every decryption (e.g. to take in sender keys) before it is recorded. */
+  onDecrypted(listener: DecryptedListener): void {
+    this.decryptedListeners.push(listener);
+  }
+
+  /** Runs every delivery step for an outgoing `message` node, in the order they were added. */
+  async deliver(connection: Connection, node: BinaryNode): Promise<void> {
+    for (const deliverer of this.deliverers) await deliverer(connection, node);
+  }
+
+  /** Called by delivery steps for each message a device decrypted. */
+  async messageDecrypted(account: Account, device: number, message: proto.IMessage, meta: DecryptedMeta): Promise<void> {
+    for (const listener of this.decryptedListeners) await listener(account, device, message, meta);
+  }
+
+  /** Sends the server's ack for an outgoing message, unless a fault delays or withholds it. */
+  async acknowledge(connection: Connection, ack: BinaryNode): Promise<void> {
+    if (this.faults.withholdAcks) return;
+    if (this.faults.ackDelayMs > 0) {
+      setTimeout(() => connection.send(ack), this.faults.ackDelayMs);
+      return;
+    }
+    connection.send(ack);
+  }
+
+  /** The live connection of one linked companion, if it is online. */
+  connectionOf(account: Account, deviceId: number): Connection | undefined {
+    for (const connection of this.connections) {
+      const login = connection.login;
+      if (login && !connection.closed && login.account === account && login.companion.deviceId === deviceId) return connection;
+    }
+    return undefined;
+  }
+
+  /** Iq kinds nobody handled (answered with an empty result), for tests that want none. */
+  unhandledIqs(): readonly string[] {
+    return this.unhandled;
+  }
+
+  private readonly events = {
+    handshake: (connection: Connection, hello: ClientHello) => {
+      const kind = hello.payload.devicePairingData ? 'registration' : 'login';
+      const handler = this.handshakeHandlers[kind];
+      if (!handler) throw new Error(`no ${kind} handler installed`);
+      return handler(connection, hello);
+    },
+    node: async (connection: Connection, node: BinaryNode) => {
+      if (node.tag === 'iq') return this.routeIq(connection, node);
+      const handler = this.nodeHandlers.get(node.tag);
+      if (handler) await handler(connection, node);
+    },
+    closed: (connection: Connection) => {
+      this.connections.delete(connection);
+    },
+    error: (connection: Connection, error: unknown) => {
+      this.log(`#${connection.id} error: ${error instanceof Error ? error.stack : String(error)}`);
+      connection.drop();
+    },
+  };
+
+  private async routeIq(connection: Connection, iq: BinaryNode): Promise<void> {
+    const child = Array.isArray(iq.content) ? iq.content[0] : undefined;
+    const xmlns = iq.attrs.xmlns ?? '';
+    const handler = (child && this.iqHandlers.get(`${xmlns}/${child.tag}`)) ?? this.iqHandlers.get(xmlns);
+    if (handler) return handler(connection, iq, child);
+    if (iq.attrs.type === 'result' || iq.attrs.type === 'error') return;
+    // An unanswered iq stalls the client for its whole query timeout: answer, and note it.
+    this.unhandled.push(`${xmlns}/${child?.tag ?? ''}`);
+    connection.reply(iq);
+  }
+}

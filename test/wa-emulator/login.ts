@@ -1,0 +1,51 @@
+import { S_WHATSAPP_NET, type BinaryNode } from 'baileys';
+import type { EmulatorModule } from './emulator.js';
+
+const now = () => String(Math.floor(Date.now() / 1000));
+
+/**
+ * Logging in with saved credentials: the client's phone number and device must be a linked
+ * companion and its Noise key the one it linked with; otherwise the server answers `failure 401`,
+ * as WhatsApp does for a device that was removed. After `success` the server reports no offline
+ * messages, so the client stops buffering events.
+ */
+export const login: EmulatorModule = (emulator) => {
+  emulator.onHandshake('login', (connection, { payload, clientStatic }) => {
+    const account = emulator.accounts.byPhoneNumber(String(payload.username ?? ''));
+    const companion = account?.companions.get(Number(payload.device ?? -1));
+    if (!account || !companion || companion.loggedOut || !Buffer.from(companion.noisePublic).equals(Buffer.from(clientStatic))) {
+      connection.send({ tag: 'failure', attrs: { reason: '401', location: 'emulator' } });
+      setTimeout(() => connection.drop(), 20);
+      return;
+    }
+    connection.login = { account, companion };
+    connection.send({
+      tag: 'success',
+      attrs: { t: now(), lid: `${account.lid}:${companion.deviceId}@lid`, props: '1', abprops: '1', location: 'emulator', creation: now() },
+    });
+    connection.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: '0' } }] });
+  });
+
+  // Prekeys the client keeps on the server: how many are left, uploads, and the digest check.
+  emulator.onIq(
+    'encrypt',
+    (connection, iq) => {
+      const uploaded = connection.login?.companion.uploadedPreKeys ?? 0;
+      connection.reply(iq, [{ tag: 'count', attrs: { value: String(uploaded) } }]);
+    },
+    'count',
+  );
+  emulator.onIq(
+    'encrypt',
+    (connection, iq) => {
+      const list = iq.content instanceof Array ? iq.content.find((c: BinaryNode) => c.tag === 'list') : undefined;
+      const added = Array.isArray(list?.content) ? list.content.length : 0;
+      if (connection.login) connection.login.companion.uploadedPreKeys += added;
+      connection.reply(iq);
+    },
+    'registration',
+  );
+  emulator.onIq('encrypt', (connection, iq) => connection.reply(iq, [{ tag: 'digest', attrs: {} }]), 'digest');
+  emulator.onIq('passive', (connection, iq) => connection.reply(iq));
+  emulator.onIq('w:p', (connection, iq) => connection.reply(iq));
+};
