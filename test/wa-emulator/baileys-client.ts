@@ -97,7 +97,7 @@ export class BaileysClient {
     return this.state.connection;
   }
 
-  /** Resolves once `predicate` holds, re-checked on every connection update. */
+  /** Resolves once `predicate` holds, re-checked after every event the socket emits. */
   until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -131,6 +131,16 @@ export class BaileysClient {
     return this.until(() => this.closes.some((c) => c.statusCode === statusCode), `close with ${statusCode}`, timeoutMs);
   }
 
+  /**
+   * Releases events Baileys holds in its event buffer. Baileys 7.0.0-rc14 can hold them for up to
+   * 30 s: once its debounced flush fires while nothing is buffered, the stale timer handle stops
+   * every later debounced flush (Utils/event-buffer.js), so a receipt's status update waits for
+   * the 30 s safety flush. The engine must flush too; tests do it here to stay fast.
+   */
+  flushEvents(): void {
+    this.sock.ev.flush();
+  }
+
   /** Ends the client for good (no reconnect) and waits for the socket to close. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -162,7 +172,15 @@ export class BaileysClient {
         this.closes.push({ statusCode, at: Date.now() });
         if (statusCode === DisconnectReason.restartRequired && !this.stopped) this.connect();
       }
-      for (const waiter of this.waiters) waiter();
+      this.recheck();
     });
+    // After the test's own listeners for the same events have run.
+    sock.ev.process(async () => {
+      setImmediate(() => this.recheck());
+    });
+  }
+
+  private recheck(): void {
+    for (const waiter of this.waiters) waiter();
   }
 }

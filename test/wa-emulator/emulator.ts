@@ -128,11 +128,38 @@ export class WaEmulator {
   /** Sends the server's ack for an outgoing message, unless a fault delays or withholds it. */
   async acknowledge(connection: Connection, ack: BinaryNode): Promise<void> {
     if (this.faults.withholdAcks) return;
-    if (this.faults.ackDelayMs > 0) {
-      setTimeout(() => connection.send(ack), this.faults.ackDelayMs);
-      return;
-    }
-    connection.send(ack);
+    const send = () => {
+      connection.send(ack);
+      this.acked.add(ack.attrs.id!);
+      this.recheckAcks();
+    };
+    if (this.faults.ackDelayMs > 0) setTimeout(send, this.faults.ackDelayMs);
+    else send();
+  }
+
+  /** Resolves once the server acked message `id`: nothing about a message reaches its sender before that. */
+  acknowledged(id: string, timeoutMs = 5_000): Promise<void> {
+    if (this.acked.has(id)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.ackWaiters.delete(check);
+        reject(new Error(`message ${id} was never acknowledged`));
+      }, timeoutMs);
+      const check = () => {
+        if (!this.acked.has(id)) return;
+        clearTimeout(timer);
+        this.ackWaiters.delete(check);
+        resolve();
+      };
+      this.ackWaiters.add(check);
+    });
+  }
+
+  private readonly acked = new Set<string>();
+  private readonly ackWaiters = new Set<() => void>();
+
+  private recheckAcks(): void {
+    for (const check of this.ackWaiters) check();
   }
 
   /** The live connection of one linked companion, if it is online. */

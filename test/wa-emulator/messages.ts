@@ -87,9 +87,11 @@ function receiptFrom(message: ReceivedMessage): { from: string; participant?: st
 
 /**
  * The recipient's phone reports a message delivered (`delivery`) or read (`read`) to the sender's
- * companion, if it is online. Returns whether a receipt was sent.
+ * companion, if it is online, once the server has acked the message (a receipt never overtakes
+ * the ack). Resolves with whether a receipt was sent.
  */
-export function sendReceipt(emulator: WaEmulator, message: ReceivedMessage, type: 'delivery' | 'read'): boolean {
+export async function sendReceipt(emulator: WaEmulator, message: ReceivedMessage, type: 'delivery' | 'read'): Promise<boolean> {
+  await emulator.acknowledged(message.id);
   const sender = emulator.accounts.resolve(message.sender);
   const connection = sender && emulator.connectionOf(sender.account, sender.device);
   if (!connection) return false;
