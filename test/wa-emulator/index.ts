@@ -1,3 +1,4 @@
+import { accountSettings } from './account-settings.js';
 import { createRootKey, type RootKey } from './certificates.js';
 import { WaEmulator, type EmulatorModule } from './emulator.js';
 import { registration, scanQr } from './linking.js';
@@ -7,7 +8,7 @@ import { prekeys } from './prekeys.js';
 import { usync } from './usync.js';
 
 /** Every behaviour the emulator has, in the order they are installed. */
-export const allModules: EmulatorModule[] = [registration, login, usync, prekeys, messages];
+export const allModules: EmulatorModule[] = [registration, login, accountSettings, usync, prekeys, messages];
 
 let processRoot: RootKey | undefined;
 

@@ -121,3 +121,7 @@ test('a number without WhatsApp is reported as such, and a contact on WhatsApp a
   assert.deepEqual(onWhatsApp, { jid: annaJid, exists: true });
   assert.deepEqual(await client.sock.onWhatsApp('79009999999'), []);
 });
+
+test('every query the client made while linking and sending had a real answer', () => {
+  assert.deepEqual(emulator.unhandledIqs(), []);
+});
