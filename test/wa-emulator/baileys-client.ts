@@ -2,7 +2,9 @@ import makeWASocket, {
   BufferJSON,
   DisconnectReason,
   initAuthCreds,
+  jidDecode,
   type AuthenticationCreds,
+  type BinaryNode,
   type ConnectionState,
   type SignalDataSet,
   type SignalDataTypeMap,
@@ -79,6 +81,11 @@ export interface ClientOptions {
 export class BaileysClient {
   sock!: Socket;
   readonly qrs: string[] = [];
+  /**
+   * Ids of messages the server acked, read off the socket: Baileys emits no event for a good ack
+   * (only for an ack with an error), so this is the only way to see one.
+   */
+  readonly serverAcks = new Set<string>();
   readonly closes: { statusCode: number | undefined; at: number }[] = [];
   private state: Partial<ConnectionState> = {};
   private readonly waiters = new Set<() => void>();
@@ -91,6 +98,13 @@ export class BaileysClient {
   ) {
     trustEmulatorRoot(emulator.rootPublicKey);
     this.connect();
+  }
+
+  /** The linked device id (the `:N` of `creds.me.id`). */
+  get deviceId(): number {
+    const id = this.auth.creds.me?.id;
+    if (!id) throw new Error('not linked');
+    return jidDecode(id)?.device ?? 0;
   }
 
   get connection(): ConnectionState['connection'] | undefined {
@@ -160,6 +174,10 @@ export class BaileysClient {
       ...this.socketOptions,
     });
     this.sock = sock;
+    sock.ws.on('CB:ack,class:message', (node: BinaryNode) => {
+      if (node.attrs.id) this.serverAcks.add(node.attrs.id);
+      this.recheck();
+    });
     sock.ev.on('creds.update', (update) => {
       Object.assign(this.auth.creds, update);
     });

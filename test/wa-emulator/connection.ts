@@ -58,10 +58,16 @@ export class Connection {
     return `${this.login.account.phone}:${this.login.companion.deviceId}@s.whatsapp.net`;
   }
 
+  /** A slow link: every node to the client leaves this much later (order is kept). */
+  outgoingDelayMs = 0;
+
   send(node: BinaryNode): void {
     if (this.closedFlag) return;
     this.log(`#${this.id} >> ${node.tag} ${JSON.stringify(node.attrs)}`);
-    this.socket.send(frame(this.noise.encrypt(encodeBinaryNode(node))));
+    // Encrypted now, so the transport counter follows the order of sending.
+    const bytes = frame(this.noise.encrypt(encodeBinaryNode(node)));
+    if (this.outgoingDelayMs > 0) setTimeout(() => this.closedFlag || this.socket.send(bytes), this.outgoingDelayMs);
+    else this.socket.send(bytes);
   }
 
   /** Answers an iq with a result (and optional children). */

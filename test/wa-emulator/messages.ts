@@ -67,8 +67,9 @@ export const messages: EmulatorModule = (emulator) => {
   emulator.onDeliver((connection, node) => deliverPairwise(emulator, connection, node));
   emulator.onDecrypted((account, device, message, meta) => recordIfContent(emulator, account.phone, device, message, meta));
   emulator.onNode('message', async (connection, node) => {
-    if (!connection.login) return connection.drop();
+    if (!connection.login || emulator.faults.takeDrop('before-delivery')) return connection.drop();
     await emulator.deliver(connection, node);
+    if (emulator.faults.takeDrop('after-delivery')) return connection.drop();
     const ack: BinaryNode = { tag: 'ack', attrs: { class: 'message', id: node.attrs.id!, from: node.attrs.to!, t: now() } };
     await emulator.acknowledge(connection, ack);
   });

@@ -27,7 +27,8 @@ export const usync: EmulatorModule = (emulator) => {
     const users = getBinaryNodeChildren(getBinaryNodeChild(request, 'list'), 'user').map((user) => {
       const byPhone = getBinaryNodeChild(user, 'contact')?.content;
       const key = byPhone ? Buffer.from(byPhone as Uint8Array).toString() : user.attrs.jid!;
-      const account = emulator.accounts.resolve(key)?.account;
+      const found = emulator.accounts.resolve(key)?.account;
+      const account = found && !emulator.faults.refusedNumbers.has(found.phone) ? found : undefined;
       const jid = user.attrs.jid ?? `${key.replace(/\D/g, '')}@s.whatsapp.net`;
       const content = asked.map((protocol) => protocols[protocol.tag]?.(account)).filter((node) => node !== undefined);
       return { tag: 'user', attrs: { jid }, content };
