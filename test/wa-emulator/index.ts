@@ -1,6 +1,7 @@
 import { accountSettings } from './account-settings.js';
 import { createRootKey, type RootKey } from './certificates.js';
 import { WaEmulator, type EmulatorModule } from './emulator.js';
+import { createGroup, groups } from './groups.js';
 import { registration, scanQr } from './linking.js';
 import { login } from './login.js';
 import { messages, sendReceipt } from './messages.js';
@@ -8,7 +9,7 @@ import { prekeys } from './prekeys.js';
 import { usync } from './usync.js';
 
 /** Every behaviour the emulator has, in the order they are installed. */
-export const allModules: EmulatorModule[] = [registration, login, accountSettings, usync, prekeys, messages];
+export const allModules: EmulatorModule[] = [registration, login, accountSettings, usync, prekeys, messages, groups];
 
 let processRoot: RootKey | undefined;
 
@@ -26,6 +27,6 @@ export function startEmulator(options: { log?: (line: string) => void } = {}): P
   return new WaEmulator({ modules: allModules, rootKey: testRootKey(), ...options }).listen();
 }
 
-export { scanQr, sendReceipt, WaEmulator };
+export { createGroup, scanQr, sendReceipt, WaEmulator };
 export { trustEmulatorRoot } from './certificates.js';
 export type { ReceivedMessage } from './inbox.js';

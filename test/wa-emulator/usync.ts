@@ -5,13 +5,16 @@ import type { EmulatorModule } from './emulator.js';
 /** Builds one protocol's answer for one user; `undefined` leaves the protocol out. */
 type ProtocolAnswer = (account: Account | undefined) => BinaryNode | undefined;
 
+/** Devices other than the phone carry their ADV key index; clients skip them without one. */
+const deviceNode = (id: number): BinaryNode => ({ tag: 'device', attrs: id === 0 ? { id: '0' } : { id: String(id), 'key-index': String(id) } });
+
 const protocols: Record<string, ProtocolAnswer> = {
   contact: (account) => ({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } }),
   devices: (account) =>
     account && {
       tag: 'devices',
       attrs: {},
-      content: [{ tag: 'device-list', attrs: {}, content: account.deviceIds().map((id) => ({ tag: 'device', attrs: { id: String(id) } })) }],
+      content: [{ tag: 'device-list', attrs: {}, content: account.deviceIds().map(deviceNode) }],
     },
   lid: (account) => account && { tag: 'lid', attrs: { val: account.lidJid } },
 };
