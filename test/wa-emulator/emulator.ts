@@ -76,6 +76,7 @@ export class WaEmulator {
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+    for (const start of this.startHooks) await start();
     server.on('connection', (socket) => {
       const connection = new Connection(socket, new NoiseServer(this.serverStatic, this.certificateChain), this.events, this.log);
       this.connections.add(connection);
@@ -83,7 +84,17 @@ export class WaEmulator {
     return this;
   }
 
+  /** Runs `start` when the emulator starts listening and `stop` when it closes (e.g. a media host). */
+  onLifecycle(start: () => Promise<void>, stop: () => Promise<void>): void {
+    this.startHooks.push(start);
+    this.stopHooks.push(stop);
+  }
+
+  private readonly startHooks: (() => Promise<void>)[] = [];
+  private readonly stopHooks: (() => Promise<void>)[] = [];
+
   async close(): Promise<void> {
+    for (const stop of this.stopHooks) await stop();
     for (const connection of this.connections) connection.drop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }

@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import { createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getMediaKeys, type MediaType, type proto } from 'baileys';
+import type { EmulatorModule, WaEmulator } from './emulator.js';
+
+/** A self-signed certificate for 127.0.0.1, made per test process with the system's openssl. */
+function loopbackCertificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'wa-emulator-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { stdio: 'ignore' },
+    );
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The upload host: encrypted blobs by direct path, and the agent that trusts its certificate. */
+class MediaHost {
+  readonly blobs = new Map<string, Buffer>();
+  readonly agent: Agent;
+  private readonly server: Server;
+  private readonly credentials = loopbackCertificate();
+  hostname = '';
+
+  constructor() {
+    this.agent = new Agent({ ca: this.credentials.cert });
+    this.server = createServer(this.credentials, (request, response) => {
+      const url = new URL(request.url ?? '/', 'https://upload');
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const token = url.searchParams.get('token') ?? '';
+        // The client names the upload by the hash of the encrypted file; a mismatch is refused.
+        const hash = createHash('sha256').update(body).digest('base64url');
+        if (request.method !== 'POST' || !url.searchParams.get('auth') || hash !== token.replace(/=+$/, '')) {
+          response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad upload' }));
+          return;
+        }
+        const directPath = `/v/t62.7118-24/${hash}.enc?ccb=11-4`;
+        this.blobs.set(directPath, body);
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ url: `https://${this.hostname}${directPath}`, direct_path: directPath }));
+      });
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.hostname = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.agent.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const hosts = new WeakMap<WaEmulator, MediaHost>();
+
+function hostOf(emulator: WaEmulator): MediaHost {
+  const host = hosts.get(emulator);
+  if (!host) throw new Error('the media module is not installed');
+  return host;
+}
+
+/** The HTTPS agent a client needs to upload to this emulator (Baileys' `fetchAgent`). */
+export function mediaAgent(emulator: WaEmulator): Agent {
+  return hostOf(emulator).agent;
+}
+
+/** Media messages and the key-derivation type of each. */
+const MEDIA_FIELDS: Record<string, MediaType> = {
+  imageMessage: 'image',
+  videoMessage: 'video',
+  audioMessage: 'audio',
+  documentMessage: 'document',
+  stickerMessage: 'sticker',
+};
+
+/**
+ * Downloads and decrypts a media message as the recipient's phone does: the stored blob must hash
+ * to `fileEncSha256`, its MAC must check with the key derived from `mediaKey`, and the plaintext
+ * must hash to `fileSha256` and have `fileLength` bytes.
+ */
+export async function downloadMedia(emulator: WaEmulator, message: proto.IMessage): Promise<Buffer> {
+  const field = Object.keys(MEDIA_FIELDS).find((name) => message[name as keyof proto.IMessage]);
+  if (!field) throw new Error('not a media message');
+  const media = message[field as keyof proto.IMessage] as proto.Message.IImageMessage;
+  const blob = hostOf(emulator).blobs.get(media.directPath ?? '');
+  if (!blob || !media.mediaKey) throw new Error('the media was never uploaded');
+  const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+  if (!sha256(blob).equals(Buffer.from(media.fileEncSha256 ?? []))) throw new Error('encrypted file hash mismatch');
+
+  const { iv, cipherKey, macKey } = await getMediaKeys(media.mediaKey, MEDIA_FIELDS[field]!);
+  const ciphertext = blob.subarray(0, -10);
+  const mac = createHmac('sha256', macKey!).update(iv).update(ciphertext).digest().subarray(0, 10);
+  if (!mac.equals(blob.subarray(-10))) throw new Error('media MAC mismatch');
+  const decipher = createDecipheriv('aes-256-cbc', cipherKey, iv);
+  const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  if (!sha256(plaintext).equals(Buffer.from(media.fileSha256 ?? []))) throw new Error('file hash mismatch');
+  if (Number(media.fileLength) !== plaintext.length) throw new Error('file length mismatch');
+  return plaintext;
+}
+
+/** Media: `media_conn` names the loopback HTTPS upload host, which keeps what is uploaded. */
+export const media: EmulatorModule = (emulator) => {
+  const host = new MediaHost();
+  hosts.set(emulator, host);
+  emulator.onLifecycle(() => host.start(), () => host.stop());
+  emulator.onIq(
+    'w:m',
+    (connection, iq) =>
+      connection.reply(iq, [
+        {
+          tag: 'media_conn',
+          attrs: { auth: 'emulator-upload-token', ttl: '300', auth_ttl: '21600', max_buckets: '12' },
+          content: [{ tag: 'host', attrs: { hostname: host.hostname, maxContentLengthBytes: String(100 * 1024 * 1024) } }],
+        },
+      ]),
+    'media_conn',
+  );
+};

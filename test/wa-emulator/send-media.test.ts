@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { crc32, deflateSync } from 'node:zlib';
+import type { BaileysClient } from './baileys-client.js';
+import { downloadMedia, mediaAgent, startEmulator, type WaEmulator } from './index.js';
+import { linkedClient } from './linked-client.js';
+
+const ANNA = '79005550101';
+const annaJid = `${ANNA}@s.whatsapp.net`;
+let emulator: WaEmulator;
+let client: BaileysClient;
+
+before(async () => {
+  emulator = await startEmulator();
+  emulator.addAccount(ANNA);
+  client = await linkedClient(emulator, '79001112233', { socket: { fetchAgent: mediaAgent(emulator) } });
+});
+after(async () => {
+  await client.stop();
+  await emulator.close();
+});
+
+/** A real PNG: a `size`×`size` RGB gradient. */
+function png(size: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Array.from({ length: size }, (_, y) =>
+    Buffer.from([0, ...Array.from({ length: size }, (_, x) => [x * 8, y * 8, 128]).flat()]),
+  );
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+test('an image with a caption is uploaded encrypted and the recipient decrypts the same bytes', async () => {
+  const image = png(32);
+  const sent = await client.sock.sendMessage(annaJid, { image, mimetype: 'image/png', caption: 'Your referral' });
+  const received = await emulator.inbox.waitFor((m) => m.id === sent?.key.id && m.recipient === ANNA);
+  const imageMessage = received.message.imageMessage;
+  assert.equal(received.stanza.type, 'media');
+  assert.equal(imageMessage?.mimetype, 'image/png');
+  assert.equal(imageMessage?.caption, 'Your referral');
+  assert.equal(Number(imageMessage?.fileLength), image.length);
+  assert.equal(sha256(await downloadMedia(emulator, received.message)), sha256(image));
+});
+
+test('a PDF document keeps its file name and type, and decrypts to the bytes sent', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const sent = await client.sock.sendMessage(annaJid, {
+    document: pdf,
+    mimetype: 'application/pdf',
+    fileName: 'appointment-2026-11-25.pdf',
+    caption: 'Details attached',
+  });
+  const received = await emulator.inbox.waitFor((m) => m.id === sent?.key.id && m.recipient === ANNA);
+  const document = received.message.documentMessage ?? received.message.documentWithCaptionMessage?.message?.documentMessage;
+  assert.equal(document?.mimetype, 'application/pdf');
+  assert.equal(document?.fileName, 'appointment-2026-11-25.pdf');
+  assert.equal(document?.caption, 'Details attached');
+  assert.equal(Number(document?.fileLength), pdf.length);
+  assert.deepEqual(await downloadMedia(emulator, { documentMessage: document }), pdf);
+});
+
+test('a tampered upload is caught when the recipient decrypts it', async () => {
+  const sent = await client.sock.sendMessage(annaJid, { document: Buffer.from('original'), mimetype: 'text/plain', fileName: 'a.txt' });
+  const received = await emulator.inbox.waitFor((m) => m.id === sent?.key.id && m.recipient === ANNA);
+  const document = received.message.documentMessage!;
+  const tampered = { ...document, fileEncSha256: Buffer.alloc(32) };
+  await assert.rejects(downloadMedia(emulator, { documentMessage: tampered }), /hash mismatch/);
+});
