@@ -6,11 +6,12 @@ import { registration, scanQr } from './linking.js';
 import { login } from './login.js';
 import { downloadMedia, media, mediaAgent } from './media.js';
 import { messages, sendReceipt } from './messages.js';
+import { enterPairingCode, pairingCode } from './pairing-code.js';
 import { prekeys } from './prekeys.js';
 import { usync } from './usync.js';
 
 /** Every behaviour the emulator has, in the order they are installed. */
-export const allModules: EmulatorModule[] = [registration, login, accountSettings, usync, prekeys, messages, groups, media];
+export const allModules: EmulatorModule[] = [registration, pairingCode, login, accountSettings, usync, prekeys, messages, groups, media];
 
 let processRoot: RootKey | undefined;
 
@@ -28,6 +29,6 @@ export function startEmulator(options: { log?: (line: string) => void } = {}): P
   return new WaEmulator({ modules: allModules, rootKey: testRootKey(), ...options }).listen();
 }
 
-export { createGroup, downloadMedia, mediaAgent, scanQr, sendReceipt, WaEmulator };
+export { createGroup, downloadMedia, enterPairingCode, mediaAgent, scanQr, sendReceipt, WaEmulator };
 export { trustEmulatorRoot } from './certificates.js';
 export type { ReceivedMessage } from './inbox.js';
