@@ -5,7 +5,6 @@ import {
   aesEncryptCTR,
   Curve,
   derivePairingCodeKey,
-  getBinaryNodeChild,
   getBinaryNodeChildBuffer,
   hkdf,
   jidDecode,
