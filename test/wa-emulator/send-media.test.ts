@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { crc32, deflateSync } from 'node:zlib';
+import { samplePng } from '../../src/attachments/test-support.js';
 import type { BaileysClient } from './baileys-client.js';
 import { downloadMedia, mediaAgent, startEmulator, type WaEmulator } from './index.js';
 import { linkedClient } from './linked-client.js';
@@ -21,35 +21,10 @@ after(async () => {
   await emulator.close();
 });
 
-/** A real PNG: a `size`×`size` RGB gradient. */
-function png(size: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows = Array.from({ length: size }, (_, y) =>
-    Buffer.from([0, ...Array.from({ length: size }, (_, x) => [x * 8, y * 8, 128]).flat()]),
-  );
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 test('an image with a caption is uploaded encrypted and the recipient decrypts the same bytes', async () => {
-  const image = png(32);
+  const image = samplePng();
   const sent = await client.sock.sendMessage(annaJid, { image, mimetype: 'image/png', caption: 'Your referral' });
   const received = await emulator.inbox.waitFor((m) => m.id === sent?.key.id && m.recipient === ANNA);
   const imageMessage = received.message.imageMessage;
