@@ -16,7 +16,7 @@ function stanzaOf(node: BinaryNode, enc: BinaryNode): ReceivedMessage['stanza'] 
 
 /**
  * Decrypts every pairwise copy (`participants/to/enc`) of an outgoing message at the emulated
- * device it is addressed to and records it. A copy for the sender's own devices arrives wrapped
+ * device it is addressed to and hands it to the decrypt listeners (which record it). A copy for the sender's own devices arrives wrapped
  * as a device-sent message; it is unwrapped and filed under the chat it was sent to.
  */
 export async function deliverPairwise(emulator: WaEmulator, connection: Connection, node: BinaryNode): Promise<void> {
@@ -44,19 +44,13 @@ export async function deliverPairwise(emulator: WaEmulator, connection: Connecti
   }
 }
 
+/** Fields that carry keys or bookkeeping, not anything the recipient sees. */
+const KEY_ONLY_FIELDS = new Set(['senderKeyDistributionMessage', 'messageContextInfo']);
+
 /** Records a decrypted message, unless it only carried keys (a sender-key distribution). */
-export function recordIfContent(
-  emulator: WaEmulator,
-  recipient: string,
-  device: number,
-  message: proto.IMessage,
-  meta: DecryptedMeta,
-): void {
-  const { senderKeyDistributionMessage, messageContextInfo, ...content } = message;
-  void senderKeyDistributionMessage;
-  void messageContextInfo;
-  if (Object.values(content).every((value) => value === undefined || value === null)) return;
-  emulator.inbox.record({ ...meta, recipient, device, message, receivedAt: new Date() });
+export function recordIfContent(emulator: WaEmulator, recipient: string, device: number, message: proto.IMessage, meta: DecryptedMeta): void {
+  const hasContent = Object.entries(message).some(([field, value]) => !KEY_ONLY_FIELDS.has(field) && value !== undefined && value !== null);
+  if (hasContent) emulator.inbox.record({ ...meta, recipient, device, message, receivedAt: new Date() });
 }
 
 /**

@@ -63,8 +63,8 @@ export class SignalDevice {
 
   /** The bundle a sender fetches to open a session; each one-time prekey is handed out once. */
   takePreKeyBundle(): PreKeyBundle {
-    const [first] = this.preKeys.keys();
-    const keyId = first ?? this.addPreKey();
+    const unused = [...this.preKeys.keys()].find((id) => !this.handedOut.has(id));
+    const keyId = unused ?? this.addPreKey();
     const preKey = this.preKeys.get(keyId)!;
     // Handed-out prekeys stay loadable until a pkmsg uses them, as on the server and the phone.
     this.handedOut.add(keyId);
