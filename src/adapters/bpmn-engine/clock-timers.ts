@@ -25,7 +25,8 @@ const maxDelay = 2_147_483_647;
 /**
  * bpmn-engine's timers (timer boundary events, intermediate timers) on our clock, so a test moves
  * a `PT30S` boundary forward with `clock.advance` instead of waiting. bpmn-engine computes each
- * delay itself: durations follow the clock, absolute dates are measured from the wall clock.
+ * delay itself: durations follow the clock (plus the few milliseconds between its two wall-clock
+ * reads on a busy machine), absolute dates are measured from the wall clock.
  *
  * @example new Engine({ source, timers: clockTimers(clock) })
  */
