@@ -12,6 +12,7 @@ import makeWASocket, {
 } from 'baileys';
 import type { ILogger } from 'baileys/lib/Utils/logger.js';
 import { trustEmulatorRoot } from './certificates.js';
+import { Conditions } from './conditions.js';
 import type { WaEmulator } from './emulator.js';
 
 type Socket = ReturnType<typeof makeWASocket>;
@@ -88,7 +89,7 @@ export class BaileysClient {
   readonly serverAcks = new Set<string>();
   readonly closes: { statusCode: number | undefined; at: number }[] = [];
   private state: Partial<ConnectionState> = {};
-  private readonly waiters = new Set<() => void>();
+  private readonly changes = new Conditions();
   private stopped = false;
 
   constructor(
@@ -113,23 +114,8 @@ export class BaileysClient {
 
   /** Resolves once `predicate` holds, re-checked after every event the socket emits. */
   until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what} (connection: ${this.state.connection}, closes: ${JSON.stringify(this.closes)})`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-    });
+    const described = () => `${what} (connection: ${this.state.connection}, closes: ${JSON.stringify(this.closes)})`;
+    return this.changes.until(predicate, described, timeoutMs);
   }
 
   async nextQr(): Promise<string> {
@@ -199,6 +185,6 @@ export class BaileysClient {
   }
 
   private recheck(): void {
-    for (const waiter of this.waiters) waiter();
+    this.changes.changed();
   }
 }

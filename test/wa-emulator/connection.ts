@@ -36,7 +36,7 @@ export class Connection {
     private readonly socket: WebSocket,
     private readonly noise: NoiseServer,
     private readonly events: ConnectionEvents,
-    readonly log: (line: string) => void,
+    readonly log: ((line: string) => void) | undefined,
   ) {
     socket.on('message', (data: Buffer) => {
       // Frames are handled strictly in order, as the client's Noise counters require.
@@ -63,7 +63,7 @@ export class Connection {
 
   send(node: BinaryNode): void {
     if (this.closedFlag) return;
-    this.log(`#${this.id} >> ${node.tag} ${JSON.stringify(node.attrs)}`);
+    this.log?.(`#${this.id} >> ${node.tag} ${JSON.stringify(node.attrs)}`);
     // Encrypted now, so the transport counter follows the order of sending.
     const bytes = frame(this.noise.encrypt(encodeBinaryNode(node)));
     if (this.outgoingDelayMs > 0) setTimeout(() => this.closedFlag || this.socket.send(bytes), this.outgoingDelayMs);
@@ -130,7 +130,7 @@ export class Connection {
         await this.events.handshake(this, hello);
       } else {
         const node = await decodeBinaryNode(this.noise.decrypt(payload));
-        this.log(`#${this.id} << ${node.tag} ${JSON.stringify(node.attrs)}`);
+        this.log?.(`#${this.id} << ${node.tag} ${JSON.stringify(node.attrs)}`);
         const waiting = node.tag === 'iq' && node.attrs.id ? this.pendingQueries.get(node.attrs.id) : undefined;
         if (waiting && (node.attrs.type === 'result' || node.attrs.type === 'error')) {
           this.pendingQueries.delete(node.attrs.id!);

@@ -3,6 +3,7 @@ import { Curve, type BinaryNode, type proto } from 'baileys';
 import { WebSocketServer } from 'ws';
 import { AccountDirectory, type Account, type AddAccountOptions } from './accounts.js';
 import { createRootKey, issueCertificateChain, type RootKey } from './certificates.js';
+import { Conditions } from './conditions.js';
 import { Connection } from './connection.js';
 import { Faults } from './faults.js';
 import { Inbox, type ReceivedMessage } from './inbox.js';
@@ -49,12 +50,13 @@ export class WaEmulator {
   private readonly unhandled: string[] = [];
   private server: WebSocketServer | undefined;
   private port = 0;
-  readonly log: (line: string) => void;
+  /** Undefined unless logging is on, so no log line is even formatted otherwise. */
+  readonly log: ((line: string) => void) | undefined;
 
   constructor(options: EmulatorOptions) {
     this.rootKey = options.rootKey ?? createRootKey();
     this.certificateChain = issueCertificateChain(this.rootKey, this.serverStatic.public);
-    this.log = options.log ?? (process.env.WA_EMULATOR_LOG ? (line) => console.log(`[wa-emulator] ${line}`) : () => {});
+    this.log = options.log ?? (process.env.WA_EMULATOR_LOG ? (line) => console.log(`[wa-emulator] ${line}`) : undefined);
     for (const install of options.modules) install(this);
   }
 
@@ -142,7 +144,7 @@ export class WaEmulator {
     const send = () => {
       connection.send(ack);
       this.acked.add(ack.attrs.id!);
-      this.recheckAcks();
+      this.acks.changed();
     };
     if (this.faults.ackDelayMs > 0) setTimeout(send, this.faults.ackDelayMs);
     else send();
@@ -150,28 +152,11 @@ export class WaEmulator {
 
   /** Resolves once the server acked message `id`: nothing about a message reaches its sender before that. */
   acknowledged(id: string, timeoutMs = 5_000): Promise<void> {
-    if (this.acked.has(id)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.ackWaiters.delete(check);
-        reject(new Error(`message ${id} was never acknowledged`));
-      }, timeoutMs);
-      const check = () => {
-        if (!this.acked.has(id)) return;
-        clearTimeout(timer);
-        this.ackWaiters.delete(check);
-        resolve();
-      };
-      this.ackWaiters.add(check);
-    });
+    return this.acks.until(() => this.acked.has(id), () => `the ack of message ${id}`, timeoutMs);
   }
 
   private readonly acked = new Set<string>();
-  private readonly ackWaiters = new Set<() => void>();
-
-  private recheckAcks(): void {
-    for (const check of this.ackWaiters) check();
-  }
+  private readonly acks = new Conditions();
 
   /** The live connection of one linked companion, if it is online. */
   connectionOf(account: Account, deviceId: number): Connection | undefined {
@@ -203,7 +188,7 @@ export class WaEmulator {
       this.connections.delete(connection);
     },
     error: (connection: Connection, error: unknown) => {
-      this.log(`#${connection.id} error: ${error instanceof Error ? error.stack : String(error)}`);
+      this.log?.(`#${connection.id} error: ${error instanceof Error ? error.stack : String(error)}`);
       connection.drop();
     },
   };

@@ -1,4 +1,5 @@
 import type { proto } from 'baileys';
+import { Conditions } from './conditions.js';
 
 /** One message as an emulated device decrypted it. */
 export interface ReceivedMessage {
@@ -20,16 +21,14 @@ export interface ReceivedMessage {
   receivedAt: Date;
 }
 
-type Listener = (message: ReceivedMessage) => void;
-
 /** Every decrypted message, queryable per recipient and chat, with waiting for arrivals. */
 export class Inbox {
   private readonly messages: ReceivedMessage[] = [];
-  private readonly listeners = new Set<Listener>();
+  private readonly arrivals = new Conditions();
 
   record(message: ReceivedMessage): void {
     this.messages.push(message);
-    for (const listener of this.listeners) listener(message);
+    this.arrivals.changed();
   }
 
   /** What a recipient's primary phone shows, optionally for one chat, in arrival order. */
@@ -43,24 +42,9 @@ export class Inbox {
   }
 
   /** Resolves with the first message (already here or arriving) that matches. */
-  waitFor(match: (message: ReceivedMessage) => boolean, timeoutMs = 5_000): Promise<ReceivedMessage> {
-    const found = this.messages.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const listener: Listener = (message) => {
-        if (!match(message)) return;
-        cleanup();
-        resolve(message);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no matching message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-      };
-      this.listeners.add(listener);
-    });
+  async waitFor(match: (message: ReceivedMessage) => boolean, timeoutMs = 5_000): Promise<ReceivedMessage> {
+    let found: ReceivedMessage | undefined;
+    await this.arrivals.until(() => (found = this.messages.find(match)) !== undefined, () => 'a matching message', timeoutMs);
+    return found!;
   }
 }

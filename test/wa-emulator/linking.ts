@@ -105,7 +105,7 @@ export async function completeLink(
     uploadedPreKeys: 0,
     loggedOut: false,
   });
-  emulator.log(`linked ${account.phone}:${deviceId}`);
+  emulator.log?.(`linked ${account.phone}:${deviceId}`);
   connection.registration = undefined;
   connection.streamError(515);
   return { deviceId };

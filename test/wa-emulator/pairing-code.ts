@@ -11,6 +11,7 @@ import {
   S_WHATSAPP_NET,
   type BinaryNode,
 } from 'baileys';
+import { Conditions } from './conditions.js';
 import type { Connection } from './connection.js';
 import type { CurveKeyPair } from './certificates.js';
 import type { EmulatorModule, WaEmulator } from './emulator.js';
@@ -28,10 +29,21 @@ interface PendingPairing {
   finished?: (error?: Error) => void;
 }
 
-const pendingByEmulator = new WeakMap<WaEmulator, PendingPairing[]>();
+/** Clients waiting for a code, per emulator, and a way to wait for one to arrive. */
+class PendingPairings {
+  readonly list: PendingPairing[] = [];
+  readonly changes = new Conditions();
+
+  add(pairing: PendingPairing): void {
+    this.list.push(pairing);
+    this.changes.changed();
+  }
+}
+
+const pendingByEmulator = new WeakMap<WaEmulator, PendingPairings>();
 const pendingOf = (emulator: WaEmulator) => {
   let pending = pendingByEmulator.get(emulator);
-  if (!pending) pendingByEmulator.set(emulator, (pending = []));
+  if (!pending) pendingByEmulator.set(emulator, (pending = new PendingPairings()));
   return pending;
 };
 
@@ -54,13 +66,11 @@ async function unwrapWithCode(code: string, wrapped: Buffer): Promise<Buffer> {
 
 /** The client that asked for a code for `phone`; its request may still be on the wire. */
 async function waitingClient(emulator: WaEmulator, phone: string, timeoutMs = 5_000): Promise<PendingPairing> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pairing = pendingOf(emulator).find((p) => p.phone === phone && !p.connection.closed && !p.primaryEphemeral);
-    if (pairing) return pairing;
-    if (Date.now() > deadline) throw new Error(`no client is waiting for a pairing code for ${phone}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const pending = pendingOf(emulator);
+  let pairing: PendingPairing | undefined;
+  const waiting = () => (pairing = pending.list.find((p) => p.phone === phone && !p.connection.closed && !p.primaryEphemeral)) !== undefined;
+  await pending.changes.until(waiting, () => `a client asking for a pairing code for ${phone}`, timeoutMs);
+  return pairing!;
 }
 
 /**
@@ -107,8 +117,7 @@ export const pairingCode: EmulatorModule = (emulator) => {
         if (!noiseKey.equals(Buffer.from(connection.registration.clientStatic))) return connection.replyError(iq, 401, 'not-authorized');
         const ref = Buffer.from(randomBytes(16).toString('base64url'));
         const phone = jidDecode(request!.attrs.jid ?? '')?.user ?? '';
-        const pending = pendingOf(emulator);
-        pending.push({ connection, phone, ref, wrappedCompanionEphemeral: required(request, 'link_code_pairing_wrapped_companion_ephemeral_pub') });
+        pendingOf(emulator).add({ connection, phone, ref, wrappedCompanionEphemeral: required(request, 'link_code_pairing_wrapped_companion_ephemeral_pub') });
         connection.reply(iq, [{ tag: 'link_code_companion_reg', attrs: {}, content: [{ tag: 'link_code_pairing_ref', attrs: {}, content: ref }] }]);
         return;
       }
@@ -121,7 +130,7 @@ export const pairingCode: EmulatorModule = (emulator) => {
 
 async function finish(emulator: WaEmulator, connection: Connection, iq: BinaryNode, request: BinaryNode): Promise<void> {
   const ref = required(request, 'link_code_pairing_ref');
-  const pending = pendingOf(emulator);
+  const pending = pendingOf(emulator).list;
   const pairing = pending.find((p) => p.connection === connection && p.ref.equals(ref) && p.primaryEphemeral);
   if (!pairing?.primaryEphemeral || !pairing.companionEphemeral) return connection.replyError(iq, 404, 'item-not-found');
   pending.splice(pending.indexOf(pairing), 1);
