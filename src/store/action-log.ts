@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ActionName } from '../domain/actions.js';
 import type { ErrorCode } from '../domain/errors.js';
+import type { BatchWriter } from './batch-writer.js';
+import { chunks } from './chunks.js';
+import { timeOrderedId } from './time-ordered-id.js';
 import type { Database } from './schema.js';
 
 /** How an action ended: `completed`, or the error code it failed with (`TIMEOUT` included). */
@@ -29,7 +31,10 @@ export interface LoggedAction extends ActionLogEntry {
  * @example await store.actionLog.append({ sessionId, action: 'sendMessage', outcome: 'completed', durationMs: 812, at: clock.now() });
  */
 export class ActionLogRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly writer: BatchWriter,
+  ) {}
 
   async append(entry: ActionLogEntry): Promise<{ id: string }> {
     const [id] = await this.appendMany([entry]);
@@ -39,7 +44,7 @@ export class ActionLogRepository {
   /** Several entries in one statement; returns their ids in order. */
   async appendMany(entries: readonly ActionLogEntry[]): Promise<string[]> {
     const rows = entries.map((entry) => ({
-      id: randomUUID(),
+      id: timeOrderedId(entry.at),
       session_id: entry.sessionId,
       action: entry.action,
       idempotency_key: entry.idempotencyKey ?? null,
@@ -47,10 +52,7 @@ export class ActionLogRepository {
       duration_ms: Math.round(entry.durationMs),
       created_at: entry.at,
     }));
-    // Seven columns a row keeps each statement well under SQLite's and PostgreSQL's parameter limits.
-    for (let start = 0; start < rows.length; start += 500) {
-      await this.db.insertInto('action_log').values(rows.slice(start, start + 500)).execute();
-    }
+    await this.writer.write(chunks(rows).map((chunk) => this.db.insertInto('action_log').values(chunk).compile()));
     return rows.map((row) => row.id);
   }
 

@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { systemClock } from '../domain/clock.js';
@@ -9,12 +6,12 @@ import { ConnectorError, isConnectorError } from '../domain/errors.js';
 import { describeDatabase, parseDatabaseUrl } from './database-url.js';
 import type { DatabaseLocation } from './database-url.js';
 import { migrateToLatest } from './migrations.js';
+import { openSqliteFile } from './sqlite-file.js';
+import { SqliteWriterThread } from './sqlite-writer.js';
 import type { Database } from './schema.js';
 import { createStore } from './store.js';
 import type { Store } from './store.js';
 
-/** How long SQLite waits for another process's write lock before failing with SQLITE_BUSY. */
-const busyTimeoutMs = 5_000;
 /** How long a new PostgreSQL connection may take, so `/ready` fails instead of hanging. */
 const connectTimeoutMs = 10_000;
 
@@ -47,38 +44,13 @@ export async function openDatabase(url: string | undefined, options: OpenDatabas
     await db?.destroy().catch(() => undefined);
     throw cannotOpen(location, error);
   }
-  return createStore(db, location.dialect, options.clock ?? systemClock);
+  // A file gets a writer thread; an in-memory database has no second connection to give it.
+  const writer = location.dialect === 'sqlite' && location.path !== ':memory:' ? new SqliteWriterThread(location.path) : undefined;
+  return createStore(db, location.dialect, options.clock ?? systemClock, writer);
 }
 
 function openSqlite(path: string): Kysely<Database> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new SqliteDatabase(path);
-  // WAL lets readers go on while a write commits; busy_timeout makes a second process wait for
-  // the write lock instead of failing at once.
-  database.pragma('journal_mode = WAL');
-  database.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-}
-
-const cachedStatements = 512;
-
-/**
- * Kysely prepares every query anew; preparing costs more than running these small statements.
- * The queries are parameterised, so a few hundred distinct texts cover them all.
- */
-function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.Database {
-  const prepare = database.prepare.bind(database);
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  database.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (statement === undefined) {
-      statement = prepare(source);
-      if (cache.size >= cachedStatements) cache.delete(cache.keys().next().value as string);
-      cache.set(source, statement);
-    }
-    return statement;
-  }) as typeof database.prepare;
-  return database;
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteFile(path) }) });
 }
 
 function openPostgres(connectionString: string, onError: ((error: Error) => void) | undefined): Kysely<Database> {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock.js';
 import { ActionLogRepository } from './action-log.js';
 import { AuthStateRepository } from './auth-state.js';
+import { InlineBatchWriter, type BatchWriter } from './batch-writer.js';
 import type { Dialect } from './database-url.js';
 import { StoreIdempotency } from './idempotency.js';
 import { MessageRepository } from './messages.js';
@@ -29,8 +30,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Builds the repositories over a migrated database; `openDatabase` is the usual way in. */
-export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<Clock, 'now'>): Store {
+/**
+ * Builds the repositories over a migrated database; `openDatabase` is the usual way in. Bulk
+ * writes go through `writer` (by default the database's own connection).
+ */
+export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<Clock, 'now'>, writer: BatchWriter = new InlineBatchWriter(db)): Store {
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -39,14 +43,16 @@ export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<
     authState: new AuthStateRepository(db, clock),
     tokens: new TokenRepository(db, clock),
     messages: new MessageRepository(db, clock),
-    idempotency: new StoreIdempotency(db, clock),
-    actionLog: new ActionLogRepository(db),
+    idempotency: new StoreIdempotency(db, writer, clock),
+    actionLog: new ActionLogRepository(db, writer),
     settings: new SettingsRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
+      await writer.ping();
     },
     close() {
-      closing ??= db.destroy();
+      // Bulk writes under way finish first.
+      closing ??= writer.close().then(() => db.destroy());
       return closing;
     },
   };
