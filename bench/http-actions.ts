@@ -5,7 +5,6 @@
  * thread, so it does not share the server's event loop. Prints a table; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -14,6 +13,7 @@ import { systemClock } from '../src/domain/clock.js';
 import { SandboxEngine, SandboxNetwork } from '../src/engines/sandbox/index.js';
 import { startService } from '../src/service/server.js';
 import { openDatabase } from '../src/store/index.js';
+import { KeepAliveConnection } from './keep-alive-client.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
@@ -48,28 +48,23 @@ async function drive(once: (n: number) => Promise<boolean>): Promise<LoadResult>
 }
 
 async function httpLoad(url: string, token: string): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const target = new URL('/v1/actions/sendMessage', url);
-  const post = (n: number) =>
-    new Promise<boolean>((resolve) => {
-      const body = JSON.stringify({ chat: recipients[n % recipients.length], text: `Reminder ${n}` });
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': `bench-${n}` },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode === 200));
-        },
-      );
-      req.on('error', () => resolve(false));
-      req.end(body);
-    });
+  const connections = Array.from({ length: concurrency }, () => new KeepAliveConnection(new URL(url)));
+  // `drive` keeps at most `concurrency` requests in flight: an idle connection is always there.
+  const idle = [...connections];
+  const post = (n: number) => {
+    const connection = idle.pop() as KeepAliveConnection;
+    const body = JSON.stringify({ chat: recipients[n % recipients.length], text: `Reminder ${n}` });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${n}` };
+    return connection
+      .request('POST', '/v1/actions/sendMessage', headers, body)
+      .then(
+        (status) => status === 200,
+        () => false,
+      )
+      .finally(() => idle.push(connection));
+  };
   const result = await drive(post);
-  agent.destroy();
+  for (const connection of connections) connection.close();
   return result;
 }
 
