@@ -9,12 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ActionRunner } from '../src/actions/runner.js';
 import { systemClock } from '../src/domain/clock.js';
 import { SandboxEngine, SandboxNetwork } from '../src/engines/sandbox/index.js';
 import { startService } from '../src/service/server.js';
 import { openDatabase } from '../src/store/index.js';
+import { startWorker } from '../src/worker-thread.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -124,7 +125,7 @@ function medianOf(results: Summary[]): Summary {
 
 function runHttpRound(url: string, token: string, round: number): Promise<LoadResult> {
   return new Promise<LoadResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { module: import.meta.url, url, token, round } });
+    const worker = startWorker(new URL(import.meta.url), { workerData: { url, token, round } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
