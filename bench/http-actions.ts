@@ -139,10 +139,10 @@ async function main(): Promise<void> {
   const adminKey = 'bench-admin-key-0123456789';
   const service = await startService({
     clock: systemClock,
-    config: { port: 0, host: '127.0.0.1', dataDir: dir, databaseUrl: `sqlite:${join(dir, 'service.db')}`, adminKey, secretKey: 'bench-secret-key-0123456789abcdef', logLevel: 'warn' },
+    config: { port: 0, host: '127.0.0.1', engine: 'sandbox', dataDir: dir, databaseUrl: `sqlite:${join(dir, 'service.db')}`, adminKey, secretKey: 'bench-secret-key-0123456789abcdef', logLevel: 'warn' },
   });
   try {
-    const token = await linkToken(service.url, adminKey, service.engine);
+    const token = await linkToken(service.url, adminKey, service.sandbox!);
     console.log(`sendMessage on the sandbox engine — node ${process.version}, ${availableParallelism()} cores, ${concurrency} in flight, ${rounds} rounds of ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured per variant\n`);
     console.log(`${'variant'.padEnd(42)}${'actions/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
     const overHttp: Summary[] = [];

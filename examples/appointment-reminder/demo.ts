@@ -54,14 +54,14 @@ async function main(): Promise<void> {
   const adminKey = 'demo-admin-key-0123456789';
   const service = await startService({
     clock,
-    config: { port: 0, host: '127.0.0.1', dataDir: dir, databaseUrl: `sqlite:${join(dir, 'connector.db')}`, adminKey, secretKey: 'demo-secret-key-0123456789abcdef', logLevel: 'warn' },
+    config: { port: 0, host: '127.0.0.1', engine: 'sandbox', dataDir: dir, databaseUrl: `sqlite:${join(dir, 'connector.db')}`, adminKey, secretKey: 'demo-secret-key-0123456789abcdef', logLevel: 'warn' },
   });
   const catalog = new AppointmentCatalog(join(dir, 'appointments.db'));
   try {
     console.log(`WhatsApp Connector (sandbox) on ${service.url}: chats at ${service.url}/sandbox while the demo runs\n`);
 
     const created = (await (await fetch(`${service.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })).json()) as { sessionId: string };
-    service.engine.scan(created.sessionId, '+79000000001');
+    service.sandbox!.scan(created.sessionId, '+79000000001');
     await new Promise((resolve) => setTimeout(resolve, 20));
     const { token } = (await (await fetch(`${service.url}/v1/sessions/${created.sessionId}/tokens`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })).json()) as { token: string };
     console.log('Linked the clinic’s virtual phone +79000000001; connection token issued.');

@@ -30,6 +30,8 @@ export interface WhatsAppEngine {
   send(sessionId: string, message: OutgoingMessage, options: SendOptions): Promise<SentMessage>;
   /** A message this session sent or received, for later edits, deletes, reactions and forwards. */
   findMessage(sessionId: string, ref: { id: string; chat?: string }): Promise<MessageRecord | undefined>;
+  /** Ends every session's connection and timer; linked sessions keep their credentials. */
+  close(): void | Promise<void>;
 }
 
 export type SessionState = 'linking' | 'connected' | 'reconnecting' | 'stopped' | 'logged_out';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validationError } from '../domain/actions.js';
+import { ConnectorError } from '../domain/errors.js';
 
 /**
  * The service's configuration, read from the environment (documented in the README). Every value
@@ -23,6 +24,15 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How long in-flight actions may take to finish on SIGTERM before they are aborted. */
   shutdownGraceMs: number;
+  /** Baileys: where WhatsApp Web is; unset → WhatsApp's own servers. */
+  waUrl: string | undefined;
+  /** Baileys: a staging server's root public key to trust instead of WhatsApp's (needs `trustTestRoot`). */
+  waRootKey: Buffer | undefined;
+  /** Baileys: least time between two messages of one session, and how many may wait for their turn. */
+  sendIntervalMs: number;
+  sendQueueLimit: number;
+  /** Baileys: how long an action waits for a reconnecting session before SESSION_NOT_CONNECTED. */
+  reconnectWaitMs: number;
 }
 
 const flag = z
@@ -34,13 +44,23 @@ const environment = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).optional(),
   CONNECTOR_DATA_DIR: z.string().min(1).default('./data'),
-  CONNECTOR_ENGINE: z.enum(['sandbox', 'baileys']).default('sandbox'),
+  CONNECTOR_ENGINE: z.enum(['sandbox', 'baileys']).default('baileys'),
   CONNECTOR_ADMIN_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   CONNECTOR_SECRET_KEY: z.string().min(32, 'use at least 32 characters').optional(),
   CONNECTOR_PUBLIC_URL: z.url().optional(),
   CONNECTOR_ALLOW_PRIVATE_URLS: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONNECTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  CONNECTOR_WA_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  CONNECTOR_WA_ROOT_KEY: z
+    .base64()
+    .transform((text) => Buffer.from(text, 'base64'))
+    .refine((key) => key.length === 32, 'a root public key is 32 bytes, base64')
+    .optional(),
+  CONNECTOR_TRUST_TEST_ROOT: flag.default(false),
+  CONNECTOR_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
+  CONNECTOR_SEND_QUEUE_LIMIT: z.coerce.number().int().min(0).default(100),
+  CONNECTOR_RECONNECT_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 /**
@@ -51,6 +71,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const parsed = environment.safeParse(set);
   if (!parsed.success) throw validationError(parsed.error, 'Invalid configuration');
   const e = parsed.data;
+  if (e.CONNECTOR_WA_ROOT_KEY && !e.CONNECTOR_TRUST_TEST_ROOT) {
+    // Trusting another root lets whoever holds its key read every message: never by accident.
+    throw new ConnectorError(
+      'VALIDATION_ERROR',
+      'CONNECTOR_WA_ROOT_KEY replaces the key that proves the server is WhatsApp; it is for a test server only. Set CONNECTOR_TRUST_TEST_ROOT=1 as well to allow it.',
+      { variable: 'CONNECTOR_WA_ROOT_KEY' },
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -63,6 +91,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     allowPrivateUrls: e.CONNECTOR_ALLOW_PRIVATE_URLS,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.CONNECTOR_SHUTDOWN_GRACE_MS,
+    waUrl: e.CONNECTOR_WA_URL,
+    waRootKey: e.CONNECTOR_WA_ROOT_KEY,
+    sendIntervalMs: e.CONNECTOR_SEND_INTERVAL_MS,
+    sendQueueLimit: e.CONNECTOR_SEND_QUEUE_LIMIT,
+    reconnectWaitMs: e.CONNECTOR_RECONNECT_WAIT_MS,
   };
 }
 

@@ -1,7 +1,10 @@
+import type { Agent } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import { ActionRunner } from '../actions/runner.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
+import { BaileysEngine, baileysLogger, storedArchive, trustRootKey } from '../engines/baileys/index.js';
+import type { WhatsAppEngine } from '../engines/engine.js';
 import { SandboxEngine, SandboxNetwork } from '../engines/sandbox/index.js';
 import { openDatabase, type Store } from '../store/index.js';
 import { ActionLogWriter } from './action-log-writer.js';
@@ -22,6 +25,8 @@ export interface StartOptions {
   /** The sandbox's virtual network; a new open one by default. */
   network?: SandboxNetwork;
   logStream?: NodeJS.WritableStream;
+  /** Baileys: trusts a staging media host's certificate for uploads. */
+  fetchAgent?: Agent;
 }
 
 export interface RunningService {
@@ -32,7 +37,9 @@ export interface RunningService {
   /** True when this start generated the admin key (it is shown once). */
   adminKeyGenerated: boolean;
   config: ServiceConfig;
-  engine: SandboxEngine;
+  engine: WhatsAppEngine;
+  /** The sandbox engine, when the service runs one (`CONNECTOR_ENGINE=sandbox`). */
+  sandbox: SandboxEngine | undefined;
   store: Store;
   app: FastifyInstance;
   /** Sessions reconnected or resumed at start. */
@@ -49,24 +56,30 @@ export interface RunningService {
 export async function startService(options: StartOptions = {}): Promise<RunningService> {
   const config: ServiceConfig = { ...defaultConfig, ...options.config };
   const clock = options.clock ?? systemClock;
-  if (config.engine !== 'sandbox') {
-    throw new ConnectorError(
-      'VALIDATION_ERROR',
-      'CONNECTOR_ENGINE=baileys is not available yet: the linked-device engine is still being built. Start with CONNECTOR_ENGINE=sandbox (the default).',
-      { engine: config.engine },
-    );
-  }
 
   const store = await openDatabase(config.databaseUrl, { dataDir: config.dataDir, clock });
   try {
     const secretKey = await loadSecretKey(config.dataDir, config.secretKey);
     const admin = await resolveAdminKey(store, config.adminKey);
-    const network = options.network ?? new SandboxNetwork({ clock, openRegistration: true });
-    const engine = new SandboxEngine({ network, clock, credentials: encryptedCredentials(store, secretKey) });
-    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
-
     // Parts built before the app report to its logger once it exists.
     const reportTo: { log?: FastifyInstance['log'] } = {};
+    const credentials = encryptedCredentials(store, secretKey);
+    const sandbox = config.engine === 'sandbox' ? new SandboxEngine({ network: options.network ?? new SandboxNetwork({ clock, openRegistration: true }), clock, credentials }) : undefined;
+    const engine: WhatsAppEngine =
+      sandbox ??
+      new BaileysEngine({
+        credentials,
+        archive: storedArchive(store.engineMessages),
+        clock,
+        ...(config.waUrl ? { url: config.waUrl } : {}),
+        ...(options.fetchAgent ? { fetchAgent: options.fetchAgent } : {}),
+        logger: baileysLogger('warn', (level, message) => reportTo.log?.[level]({ engine: 'baileys' }, message)),
+        pace: { intervalMs: config.sendIntervalMs, maxQueued: config.sendQueueLimit },
+        reconnectWaitMs: config.reconnectWaitMs,
+      });
+    const untrustRoot = config.waRootKey ? trustRootKey(config.waRootKey) : undefined;
+    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
+
     let publicUrl = config.publicUrl ?? '';
     const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}` });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
@@ -94,6 +107,12 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     reportTo.log = app.log;
+    if (untrustRoot) {
+      app.log.warn(
+        { waUrl: config.waUrl },
+        'CONNECTOR_WA_ROOT_KEY is set: this service trusts a TEST server instead of WhatsApp. Every message it sends is readable by that server. Never run it like this with a real phone.',
+      );
+    }
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
     if (!config.publicUrl) publicUrl = url;
@@ -108,6 +127,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       adminKeyGenerated: admin.generated !== undefined,
       config,
       engine,
+      sandbox,
       store,
       app,
       restoredSessions,
@@ -127,7 +147,8 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
           await actionLog.flush();
           await hub.settled();
           hub.close();
-          engine.close();
+          await engine.close();
+          untrustRoot?.();
           await store.close();
         })();
         return closing;

@@ -13,6 +13,7 @@ export { TokenRepository } from './tokens.js';
 export type { TokenRecord } from './tokens.js';
 export { MessageRepository } from './messages.js';
 export type { MessageOrigin, MessageToSave, StoredMessage } from './messages.js';
+export { EngineMessageRepository } from './engine-messages.js';
 export { StoreIdempotency } from './idempotency.js';
 export { ActionLogRepository } from './action-log.js';
 export type { ActionLogEntry, ActionOutcome, LoggedAction } from './action-log.js';

@@ -116,9 +116,29 @@ const dropMessagesByChat: Migration = {
   },
 };
 
+/** The Baileys engine's own memory of messages (see `EngineMessagesTable`). */
+const engineMessages: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('engine_messages')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('chat', 'text', (c) => c.notNull())
+      .addColumn('record', 'text', (c) => c.notNull())
+      .addColumn('raw', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('engine_messages_pk', ['session_id', 'id'])
+      .execute();
+  },
+
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('engine_messages').execute();
+  },
+};
+
 /** Migrations live in code, so the built package needs no migration folder beside it. */
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '001_initial': initial, '002_drop_messages_by_chat': dropMessagesByChat }),
+  getMigrations: async () => ({ '001_initial': initial, '002_drop_messages_by_chat': dropMessagesByChat, '003_engine_messages': engineMessages }),
 };
 
 /**

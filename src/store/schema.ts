@@ -13,6 +13,7 @@ export interface Database {
   auth_state: AuthStateTable;
   tokens: TokensTable;
   messages: MessagesTable;
+  engine_messages: EngineMessagesTable;
   idempotency: IdempotencyTable;
   action_log: ActionLogTable;
   settings: SettingsTable;
@@ -62,6 +63,21 @@ export interface MessagesTable {
   idempotency_key: string | null;
   /** The action result as JSON. */
   result: string | null;
+  updated_at: number;
+}
+
+/**
+ * What the linked-device engine keeps of each message it sent or received, so edits, deletions,
+ * reactions and forwards work after a restart: the record the rules read, and the message itself.
+ */
+export interface EngineMessagesTable {
+  session_id: string;
+  id: string;
+  chat: string;
+  /** The engine's `MessageRecord` as JSON. */
+  record: string;
+  /** The WhatsApp message, protobuf-encoded, base64. */
+  raw: string;
   updated_at: number;
 }
 

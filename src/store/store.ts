@@ -5,6 +5,7 @@ import { ActionLogRepository } from './action-log.js';
 import { AuthStateRepository } from './auth-state.js';
 import { InlineBatchWriter, type BatchWriter } from './batch-writer.js';
 import type { Dialect } from './database-url.js';
+import { EngineMessageRepository } from './engine-messages.js';
 import { StoreIdempotency } from './idempotency.js';
 import { MessageRepository } from './messages.js';
 import type { Database } from './schema.js';
@@ -21,6 +22,8 @@ export interface Store {
   readonly authState: AuthStateRepository;
   readonly tokens: TokenRepository;
   readonly messages: MessageRepository;
+  /** The Baileys engine's archive of messages it sent or received. */
+  readonly engineMessages: EngineMessageRepository;
   readonly idempotency: StoreIdempotency;
   readonly actionLog: ActionLogRepository;
   readonly settings: SettingsRepository;
@@ -43,6 +46,7 @@ export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<
     authState: new AuthStateRepository(db, clock),
     tokens: new TokenRepository(db, clock),
     messages: new MessageRepository(db, clock),
+    engineMessages: new EngineMessageRepository(db, clock),
     idempotency: new StoreIdempotency(db, writer, clock),
     actionLog: new ActionLogRepository(db, writer),
     settings: new SettingsRepository(db),

@@ -56,10 +56,10 @@ test('on shutdown an in-flight action finishes before the service stops', async 
   const service = await startService({
     clock: systemClock,
     network,
-    config: { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', dataDir: tempDir(), adminKey, secretKey: 'x'.repeat(32), logLevel: 'silent' },
+    config: { port: 0, host: '127.0.0.1', engine: 'sandbox', databaseUrl: 'sqlite::memory:', dataDir: tempDir(), adminKey, secretKey: 'x'.repeat(32), logLevel: 'silent' },
   });
-  const token = await linkAndToken(service.url, service.engine);
-  service.engine.sendDelayMs = 300;
+  const token = await linkAndToken(service.url, service.sandbox!);
+  service.sandbox!.sendDelayMs = 300;
   const pending = call(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: anna, text: 'In flight' } });
   await new Promise((resolve) => setTimeout(resolve, 100));
   await service.close();
@@ -73,10 +73,10 @@ test('on shutdown an action still running after the grace period fails with TIME
   const service = await startService({
     clock: systemClock,
     network,
-    config: { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', dataDir: tempDir(), adminKey, secretKey: 'x'.repeat(32), logLevel: 'silent', shutdownGraceMs: 50 },
+    config: { port: 0, host: '127.0.0.1', engine: 'sandbox', databaseUrl: 'sqlite::memory:', dataDir: tempDir(), adminKey, secretKey: 'x'.repeat(32), logLevel: 'silent', shutdownGraceMs: 50 },
   });
-  const token = await linkAndToken(service.url, service.engine);
-  service.engine.sendDelayMs = 5_000;
+  const token = await linkAndToken(service.url, service.sandbox!);
+  service.sandbox!.sendDelayMs = 5_000;
   const pending = call<{ code: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: anna, text: 'Too slow' } });
   await new Promise((resolve) => setTimeout(resolve, 100));
   await service.close();

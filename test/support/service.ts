@@ -6,11 +6,14 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { ServiceConfig } from '../../src/service/config.js';
 import { startService, type RunningService } from '../../src/service/server.js';
 import { call, openSse } from './http.js';
+import { sandboxWhatsApp, type TestWhatsApp } from './whatsapp.js';
 
 export const adminKey = 'test-admin-key-0123456789';
 
 export interface TestService extends RunningService {
   clock: ManualClock;
+  /** The WhatsApp it talks to: the sandbox network, or the protocol emulator. */
+  whatsapp: TestWhatsApp;
   /** Everything the service logged. */
   log: string[];
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): ReturnType<typeof call<T>>;
@@ -21,8 +24,12 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'wac-test-'));
 }
 
-/** A service in sandbox mode on an ephemeral port, on a manual clock. */
-export async function startTestService(config: Partial<ServiceConfig> = {}, clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'))): Promise<TestService> {
+/** A service on an ephemeral port and a manual clock, in sandbox mode unless given another WhatsApp. */
+export async function startTestService(
+  config: Partial<ServiceConfig> = {},
+  clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z')),
+  whatsapp: TestWhatsApp = sandboxWhatsApp(),
+): Promise<TestService> {
   const dataDir = config.dataDir ?? tempDir();
   const log: string[] = [];
   const logStream = new Writable({
@@ -34,9 +41,11 @@ export async function startTestService(config: Partial<ServiceConfig> = {}, cloc
   const service = await startService({
     clock,
     logStream,
+    ...whatsapp.startOptions,
     config: {
       port: 0,
       host: '127.0.0.1',
+      ...whatsapp.config,
       dataDir,
       databaseUrl: `sqlite:${join(dataDir, 'connector.db')}`,
       adminKey,
@@ -47,6 +56,7 @@ export async function startTestService(config: Partial<ServiceConfig> = {}, cloc
   });
   return Object.assign(service, {
     clock,
+    whatsapp,
     log,
     admin: <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
       call<T>(service.url, method, path, { token: adminKey, ...(body !== undefined ? { body } : {}) }),
@@ -59,8 +69,8 @@ export async function linkPhone(service: TestService, phone: string): Promise<{ 
   const { sessionId } = created.body;
   const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
   try {
-    await stream.next('qr');
-    await call(service.url, 'POST', '/v1/sandbox/scan', { body: { sessionId, phone } });
+    const qr = await stream.next('qr');
+    await service.whatsapp.scan(service, sessionId, phone, String(qr.data.qr));
     const connected = await stream.next('connected');
     return { sessionId, token: connected.data.token as string, tokenId: connected.data.tokenId as string };
   } finally {

@@ -11,8 +11,9 @@ import makeWASocket, {
   type SignalKeyStore,
 } from 'baileys';
 import type { ILogger } from 'baileys/lib/Utils/logger.js';
+import { baileysLogger, silentLogger } from '../../src/engines/baileys/logger.js';
 import { trustEmulatorRoot } from './certificates.js';
-import { Conditions } from './conditions.js';
+import { Conditions } from '../../src/engines/baileys/conditions.js';
 import type { WaEmulator } from './emulator.js';
 
 type Socket = ReturnType<typeof makeWASocket>;
@@ -52,21 +53,8 @@ export class MemoryAuth {
 
 /** Baileys wants a pino-like logger; this one is silent unless WA_CLIENT_LOG names a level. */
 function quietLogger(): ILogger {
-  const levels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
-  const threshold = levels.indexOf((process.env.WA_CLIENT_LOG ?? 'none') as (typeof levels)[number]);
-  const logger: ILogger = {
-    level: threshold < 0 ? 'silent' : levels[threshold]!,
-    child: () => logger,
-    trace: () => {},
-    debug: () => {},
-    info: () => {},
-    warn: () => {},
-    error: () => {},
-  };
-  if (threshold >= 0) {
-    for (const level of levels.slice(threshold)) logger[level] = (obj, msg) => console.log(`[baileys ${level}]`, msg ?? '', obj);
-  }
-  return logger;
+  const level = process.env.WA_CLIENT_LOG as Parameters<typeof baileysLogger>[0] | undefined;
+  return level ? baileysLogger(level, (at, message) => console.log(`[baileys ${at}]`, message)) : silentLogger;
 }
 
 export interface ClientOptions {

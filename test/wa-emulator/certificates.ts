@@ -38,15 +38,5 @@ export function issueCertificateChain(root: RootKey, serverStaticPublic: Uint8Ar
   }).finish();
 }
 
-/**
- * Makes this process's Baileys trust the emulator's root key, as a test trusts its own CA.
- * Baileys exports the root key as a Buffer and reads it on every handshake, so it is replaced in
- * place. Returns a function that restores WhatsApp's key.
- */
-export function trustEmulatorRoot(rootPublicKey: Uint8Array): () => void {
-  const trusted = WA_CERT_DETAILS.PUBLIC_KEY;
-  if (trusted.length !== rootPublicKey.length) throw new Error('root key must be 32 bytes');
-  const original = Buffer.from(trusted);
-  trusted.set(rootPublicKey);
-  return () => trusted.set(original);
-}
+/** Makes this process's Baileys trust the emulator's root key, as a test trusts its own CA. */
+export { trustRootKey as trustEmulatorRoot } from '../../src/engines/baileys/trusted-root.js';

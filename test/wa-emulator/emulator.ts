@@ -3,7 +3,7 @@ import { Curve, type BinaryNode, type proto } from 'baileys';
 import { WebSocketServer } from 'ws';
 import { AccountDirectory, type Account, type AddAccountOptions } from './accounts.js';
 import { createRootKey, issueCertificateChain, type RootKey } from './certificates.js';
-import { Conditions } from './conditions.js';
+import { Conditions } from '../../src/engines/baileys/conditions.js';
 import { Connection } from './connection.js';
 import { Faults } from './faults.js';
 import { Inbox, type ReceivedMessage } from './inbox.js';

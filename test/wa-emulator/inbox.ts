@@ -1,5 +1,5 @@
-import type { proto } from 'baileys';
-import { Conditions } from './conditions.js';
+import { jidDecode, type proto } from 'baileys';
+import { Conditions } from '../../src/engines/baileys/conditions.js';
 
 /** One message as an emulated device decrypted it. */
 export interface ReceivedMessage {
@@ -31,9 +31,20 @@ export class Inbox {
     this.arrivals.changed();
   }
 
-  /** What a recipient's primary phone shows, optionally for one chat, in arrival order. */
+  /**
+   * What a recipient's primary phone shows, optionally for one chat, in arrival order. A phone
+   * names a message by its chat, sender and id: one that arrives again under the same id (a
+   * sender's resend) is decrypted but not shown twice.
+   */
   of(phone: string, chat?: string): ReceivedMessage[] {
-    return this.messages.filter((m) => m.recipient === phone && m.device === 0 && (chat === undefined || m.chat === chat));
+    const shown = new Set<string>();
+    return this.messages.filter((m) => {
+      if (m.recipient !== phone || m.device !== 0 || (chat !== undefined && m.chat !== chat)) return false;
+      const key = `${m.chat}\0${jidDecode(m.sender)?.user ?? m.sender}\0${m.id}`;
+      if (shown.has(key)) return false;
+      shown.add(key);
+      return true;
+    });
   }
 
   /** Every decryption on every device, for tests that check fan-out. */

@@ -46,6 +46,15 @@ export const login: EmulatorModule = (emulator) => {
     'registration',
   );
   emulator.onIq('encrypt', (connection, iq) => connection.reply(iq, [{ tag: 'digest', attrs: {} }]), 'digest');
+  // The companion unlinks itself (Baileys' `logout()`): it is gone from the account's devices.
+  emulator.onIq(
+    'md',
+    (connection, iq) => {
+      if (connection.login) connection.login.companion.loggedOut = true;
+      connection.reply(iq);
+    },
+    'remove-companion-device',
+  );
   emulator.onIq('passive', (connection, iq) => connection.reply(iq));
   emulator.onIq('w:p', (connection, iq) => connection.reply(iq));
 };

@@ -33,6 +33,11 @@ class MediaHost {
   private readonly credentials = loopbackCertificate();
   hostname = '';
 
+  /** The self-signed certificate, PEM: what a client outside this process must trust. */
+  get certificatePem(): string {
+    return this.credentials.cert.toString('utf8');
+  }
+
   constructor() {
     this.agent = new Agent({ ca: this.credentials.cert });
     this.server = createServer(this.credentials, (request, response) => {
@@ -80,6 +85,14 @@ function hostOf(emulator: WaEmulator): MediaHost {
 /** The HTTPS agent a client needs to upload to this emulator (Baileys' `fetchAgent`). */
 export function mediaAgent(emulator: WaEmulator): Agent {
   return hostOf(emulator).agent;
+}
+
+/**
+ * The media host's self-signed certificate (PEM), for a client in another process: Node trusts it
+ * through `NODE_EXTRA_CA_CERTS`, since no `fetchAgent` can be handed across.
+ */
+export function mediaCertificate(emulator: WaEmulator): string {
+  return hostOf(emulator).certificatePem;
 }
 
 /** Media messages and the key-derivation type of each. */

@@ -11,7 +11,7 @@ import {
   S_WHATSAPP_NET,
   type BinaryNode,
 } from 'baileys';
-import { Conditions } from './conditions.js';
+import { Conditions } from '../../src/engines/baileys/conditions.js';
 import type { Connection } from './connection.js';
 import type { CurveKeyPair } from './certificates.js';
 import type { EmulatorModule, WaEmulator } from './emulator.js';

@@ -12,6 +12,7 @@ import type {
   SessionStatus,
   WhatsAppEngine,
 } from '../engine.js';
+import { loggedOut, notConnected } from '../session-errors.js';
 import type { NetworkChange } from './content.js';
 import { accountJid, newDeviceKeys, type DeviceKeys } from './ids.js';
 import type { LinkedDevice, LinkRequest } from './linking.js';
@@ -301,12 +302,4 @@ export class SandboxEngine implements WhatsAppEngine {
       }
     }
   }
-}
-
-function loggedOut(sessionId: string): ConnectorError {
-  return new ConnectorError('SESSION_LOGGED_OUT', `Session ${sessionId} was logged out; link the phone again`, { sessionId });
-}
-
-function notConnected(sessionId: string, state: SessionState): ConnectorError {
-  return new ConnectorError('SESSION_NOT_CONNECTED', `Session ${sessionId} is not connected (it is ${state})`, { sessionId, state });
 }

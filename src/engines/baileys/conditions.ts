@@ -1,18 +1,27 @@
 /**
  * Promises that resolve once a condition holds, re-checked whenever the owner reports a change
- * (a message recorded, an ack sent, a socket event). One mechanism for every wait in the tests.
+ * (a socket opened, an ack arrived, a message was recorded). One mechanism for every wait of the
+ * engine and of the protocol emulator's tests.
  */
 export class Conditions {
   private readonly pending = new Set<() => void>();
 
-  /** Resolves once `holds()` is true; rejects after `timeoutMs`, naming `what` it waited for. */
-  until(holds: () => boolean, what: () => string, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once `holds()` is true; rejects after `timeoutMs` naming `what` it waited for, or
+   * with the signal's reason when `signal` aborts first.
+   */
+  until(holds: () => boolean, what: () => string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (holds()) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!holds()) return;
         stop();
         resolve();
+      };
+      const onAbort = () => {
+        stop();
+        reject(signal?.reason as Error);
       };
       const timer = setTimeout(() => {
         stop();
@@ -20,8 +29,10 @@ export class Conditions {
       }, timeoutMs);
       const stop = () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.pending.delete(check);
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.add(check);
     });
   }
