@@ -33,6 +33,8 @@ export interface ServiceConfig {
   sendQueueLimit: number;
   /** Baileys: how long an action waits for a reconnecting session before SESSION_NOT_CONNECTED. */
   reconnectWaitMs: number;
+  /** Baileys: how long a sent message waits for WhatsApp's ack before the action fails with TIMEOUT. */
+  ackTimeoutMs: number;
 }
 
 const flag = z
@@ -61,6 +63,7 @@ const environment = z.object({
   CONNECTOR_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
   CONNECTOR_SEND_QUEUE_LIMIT: z.coerce.number().int().min(0).default(100),
   CONNECTOR_RECONNECT_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
+  CONNECTOR_ACK_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
 });
 
 /**
@@ -96,6 +99,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     sendIntervalMs: e.CONNECTOR_SEND_INTERVAL_MS,
     sendQueueLimit: e.CONNECTOR_SEND_QUEUE_LIMIT,
     reconnectWaitMs: e.CONNECTOR_RECONNECT_WAIT_MS,
+    ackTimeoutMs: e.CONNECTOR_ACK_TIMEOUT_MS,
   };
 }
 

@@ -76,6 +76,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
         logger: baileysLogger('warn', (level, message) => reportTo.log?.[level]({ engine: 'baileys' }, message)),
         pace: { intervalMs: config.sendIntervalMs, maxQueued: config.sendQueueLimit },
         reconnectWaitMs: config.reconnectWaitMs,
+        ackTimeoutMs: config.ackTimeoutMs,
       });
     const untrustRoot = config.waRootKey ? trustRootKey(config.waRootKey) : undefined;
     const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });

@@ -7,6 +7,8 @@ export class Faults {
   ackDelayMs = 0;
   /** Outgoing messages are received and delivered but never acknowledged. */
   withholdAcks = false;
+  /** Every login's socket is dropped before an answer, as when the network is down. */
+  dropLogins = false;
   /** Numbers that have an account but that usync reports as not on WhatsApp. */
   readonly refusedNumbers = new Set<string>();
   private armedDrop: DropPoint | undefined;

@@ -11,6 +11,7 @@ const now = () => String(Math.floor(Date.now() / 1000));
  */
 export const login: EmulatorModule = (emulator) => {
   emulator.onHandshake('login', (connection, { payload, clientStatic }) => {
+    if (emulator.faults.dropLogins) return connection.drop();
     const account = emulator.accounts.byPhoneNumber(String(payload.username ?? ''));
     const companion = account?.companions.get(Number(payload.device ?? -1));
     if (!account || !companion || companion.loggedOut || !Buffer.from(companion.noisePublic).equals(Buffer.from(clientStatic))) {

@@ -17,6 +17,7 @@ import { MemoryArchive, type MessageArchive } from './archive.js';
 import { defaultBackoff, type BackoffOptions } from './backoff.js';
 import { toBaileysContent, withEditedText, type ArchivedMessage } from './content.js';
 import { silentLogger } from './logger.js';
+import { holdBackSignalLogs } from './signal-console.js';
 import { NumberCache } from './number-cache.js';
 import type { SendPaceOptions } from './send-pace.js';
 import { loggedOut, notConnected } from '../session-errors.js';
@@ -41,6 +42,8 @@ export interface BaileysEngineOptions {
   reconnectWaitMs?: number;
   /** Deadline of one query to the server. Default 20 000. */
   queryTimeoutMs?: number;
+  /** How long a sent message waits for the server's ack before TIMEOUT. Default 20 000. */
+  ackTimeoutMs?: number;
 }
 
 /** Sends that may wait per session, and the pace: about one message a second is what a person manages. */
@@ -65,6 +68,8 @@ export class BaileysEngine implements WhatsAppEngine {
   private readonly context: SessionContext;
 
   constructor(options: BaileysEngineOptions) {
+    const logger = options.logger ?? silentLogger;
+    holdBackSignalLogs((sentence) => logger.debug({}, `libsignal: ${sentence}`));
     this.archive = options.archive ?? new MemoryArchive();
     this.clock = options.clock ?? systemClock;
     this.numbers = new NumberCache(this.clock);
@@ -72,7 +77,7 @@ export class BaileysEngine implements WhatsAppEngine {
       clock: this.clock,
       credentials: options.credentials,
       archive: this.archive,
-      logger: options.logger ?? silentLogger,
+      logger,
       emit: (event) => this.emit(event),
       ...(options.url ? { url: options.url } : {}),
       ...(options.fetchAgent ? { fetchAgent: options.fetchAgent } : {}),
@@ -80,6 +85,7 @@ export class BaileysEngine implements WhatsAppEngine {
       pace: { ...defaultPace, ...options.pace },
       reconnectWaitMs: options.reconnectWaitMs ?? 30_000,
       queryTimeoutMs: options.queryTimeoutMs ?? 20_000,
+      ackTimeoutMs: options.ackTimeoutMs ?? 20_000,
     };
   }
 

@@ -2,7 +2,7 @@ import type { Agent } from 'node:https';
 import makeWASocket, { DisconnectReason, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type WAMessage } from 'baileys';
 import type { ILogger } from 'baileys/lib/Utils/logger.js';
 import { abortError } from '../../actions/abort.js';
-import type { Clock } from '../../domain/clock.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
 import type { MessageStatus } from '../../domain/message.js';
 import type { CredentialStore, EngineEvent, SessionState } from '../engine.js';
@@ -33,6 +33,8 @@ export interface SessionContext {
   reconnectWaitMs: number;
   /** Deadline of one query to the server (usync, prekeys, media connection…). */
   queryTimeoutMs: number;
+  /** How long a sent message may wait for the server's ack before the send fails with TIMEOUT. */
+  ackTimeoutMs: number;
 }
 
 /** How long each QR code is shown, as WhatsApp Web does: the first 60 s, the next ones 20 s. */
@@ -72,7 +74,8 @@ export class LinkedSession {
     readonly id: string,
     private readonly context: SessionContext,
   ) {
-    this.pace = new SendPace(context.clock, context.pace);
+    // Pacing is about WhatsApp's real time, not the clock that stamps messages (a test's manual one).
+    this.pace = new SendPace(systemClock, context.pace);
   }
 
   /** Connects: a linked device reconnects, an unlinked one starts showing QR codes. */
@@ -107,7 +110,8 @@ export class LinkedSession {
   /** The socket once the session is connected; waits while it reconnects, up to the wait limit. */
   async connected(signal?: AbortSignal): Promise<Socket> {
     try {
-      await this.changes.until(() => this.state !== 'reconnecting', () => 'the session to reconnect', this.context.reconnectWaitMs, signal);
+      const settled = () => (this.state === 'connected' ? this.sock !== undefined : this.state !== 'reconnecting');
+      await this.changes.until(settled, () => 'the session to reconnect', this.context.reconnectWaitMs, signal);
     } catch {
       throw notConnected(this.id, this.state);
     }
@@ -137,8 +141,10 @@ export class LinkedSession {
     for (let attempt = 1; ; attempt++) {
       const sock = await this.connected(signal);
       const acked = this.expectAck(messageId);
+      let ackTimer: NodeJS.Timeout | undefined;
       try {
         const sent = await abortable(sock.sendMessage(jid, content, { messageId }), signal);
+        ackTimer = setTimeout(() => this.ackMissing(messageId), this.context.ackTimeoutMs);
         await abortable(acked, signal);
         if (!sent) throw new ConnectorError('ENGINE_ERROR', 'Baileys sent nothing');
         return sent;
@@ -148,8 +154,27 @@ export class LinkedSession {
         if (signal?.aborted) throw abortError(signal);
         if (!lostSocket) throw toEngineError(error);
         if (attempt >= maxSendAttempts) throw notConnected(this.id, this.state);
+        // Baileys reports the close a moment after the socket failed: wait for it, then for the reconnect.
+        await this.changes.until(() => this.sock !== sock || this.state !== 'connected', () => 'the lost socket to close', this.context.reconnectWaitMs, signal).catch(() => {});
+      } finally {
+        clearTimeout(ackTimer);
       }
     }
+  }
+
+  /**
+   * The server took the message but never confirmed it: it may have been delivered. The caller
+   * hears TIMEOUT; a retry with the same idempotency key resends the same id, which the recipient
+   * shows once.
+   */
+  private ackMissing(messageId: string): void {
+    const waiter = this.acks.get(messageId);
+    this.acks.delete(messageId);
+    waiter?.reject(
+      new ConnectorError('TIMEOUT', `WhatsApp did not confirm message ${messageId} within ${this.context.ackTimeoutMs} ms; retrying with the same idempotency key cannot send it twice`, {
+        messageId,
+      }),
+    );
   }
 
   private expectAck(messageId: string): Promise<void> {
@@ -174,6 +199,7 @@ export class LinkedSession {
     });
     this.sock = sock;
     this.qrShown = 0;
+    this.changes.changed();
 
     sock.ev.on('creds.update', (update) => {
       Object.assign(auth.state.creds, update);
@@ -211,6 +237,8 @@ export class LinkedSession {
   }
 
   private async closed(status: number | undefined): Promise<void> {
+    this.sock = undefined;
+    this.changes.changed();
     for (const waiter of this.acks.values()) waiter.reject(new SocketClosed('the connection closed before the server acked the message'));
     this.acks.clear();
     if (!this.wanted) return;

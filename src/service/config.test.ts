@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConnectorError } from '../domain/errors.js';
+import { readConfig } from './config.js';
+
+const rootKey = Buffer.alloc(32, 7).toString('base64');
+
+test('the linked-device engine is the default; the sandbox is chosen by name', () => {
+  assert.equal(readConfig({}).engine, 'baileys');
+  assert.equal(readConfig({ CONNECTOR_ENGINE: 'sandbox' }).engine, 'sandbox');
+});
+
+test('a test server’s root key is refused unless CONNECTOR_TRUST_TEST_ROOT=1 says so', () => {
+  assert.throws(
+    () => readConfig({ CONNECTOR_WA_URL: 'ws://127.0.0.1:9000/ws/chat', CONNECTOR_WA_ROOT_KEY: rootKey }),
+    (error: unknown) => error instanceof ConnectorError && error.code === 'VALIDATION_ERROR' && /CONNECTOR_TRUST_TEST_ROOT/.test(error.message),
+  );
+  const config = readConfig({ CONNECTOR_WA_URL: 'ws://127.0.0.1:9000/ws/chat', CONNECTOR_WA_ROOT_KEY: rootKey, CONNECTOR_TRUST_TEST_ROOT: '1' });
+  assert.equal(config.waRootKey?.length, 32);
+  assert.equal(config.waUrl, 'ws://127.0.0.1:9000/ws/chat');
+});
+
+test('a root key that is not 32 bytes, or a URL that is not a WebSocket, is a configuration error', () => {
+  assert.throws(() => readConfig({ CONNECTOR_WA_ROOT_KEY: Buffer.alloc(16).toString('base64'), CONNECTOR_TRUST_TEST_ROOT: '1' }), /32 bytes/);
+  assert.throws(() => readConfig({ CONNECTOR_WA_URL: 'http://example.com' }), ConnectorError);
+});
+
+test('the send pace and the waits have defaults that protect the account', () => {
+  const config = readConfig({});
+  assert.equal(config.sendIntervalMs, 1_000);
+  assert.equal(config.sendQueueLimit, 100);
+  assert.equal(config.reconnectWaitMs, 30_000);
+  assert.equal(config.ackTimeoutMs, 20_000);
+});

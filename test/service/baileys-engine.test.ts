@@ -1,0 +1,181 @@
+/**
+ * The Baileys engine through the service, where the real protocol matters: a restart that needs
+ * no new scan, a socket that fails mid-send, a session that cannot reconnect, a sender that sends
+ * faster than its pace. Baileys talks to the WhatsApp Web protocol emulator on loopback.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ServiceConfig } from '../../src/service/config.js';
+import { dropConnection } from '../wa-emulator/device-control.js';
+import type { WaEmulator } from '../wa-emulator/index.js';
+import { call } from '../support/http.js';
+import { linkPhone, startTestService, tempDir, type TestService } from '../support/service.js';
+import { emulatedWhatsApp, type TestWhatsApp } from '../support/whatsapp.js';
+
+const anna = '+79001111111';
+const boris = '+79002222222';
+let whatsapp: TestWhatsApp & { emulator: WaEmulator };
+let emulator: WaEmulator;
+
+before(async () => {
+  whatsapp = await emulatedWhatsApp();
+  emulator = whatsapp.emulator;
+  emulator.addAccount('79001111111');
+  emulator.addAccount('79002222222');
+});
+after(() => whatsapp.close());
+
+type Result = Record<string, unknown> & { id: string; chat: string };
+
+function act(service: TestService, token: string, action: string, body: unknown, key?: string) {
+  return call<Result>(service.url, 'POST', `/v1/actions/${action}`, { token, body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+}
+
+function start(config: Partial<ServiceConfig> = {}) {
+  return startTestService(config, undefined, whatsapp);
+}
+
+/** How many times the recipient's phone decrypted message `id`, and how many it shows. */
+function atAnna(id: string) {
+  const decrypted = emulator.inbox.all().filter((m) => m.id === id && m.recipient === '79001111111' && m.device === 0).length;
+  const shown = emulator.inbox.of('79001111111').filter((m) => m.id === id).length;
+  return { decrypted, shown };
+}
+
+async function until(holds: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await holds())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const companionOf = (phone: string) => {
+  const account = emulator.accounts.byPhoneNumber(phone)!;
+  return { account, deviceId: Math.max(...account.companions.keys()) };
+};
+
+describe('a restart', () => {
+  test('reconnects with no scan; edit, react, forward and delete still work on a message sent before', async () => {
+    const dataDir = tempDir();
+    const first = await start({ dataDir });
+    const { sessionId, token } = await linkPhone(first, '+79000000010');
+    const sent = (await act(first, token, 'sendMessage', { chat: anna, text: 'Your visit is at 10:00' })).body;
+    assert.equal(sent.action, 'sendMessage');
+    await first.close();
+    const linkedDevices = emulator.accounts.byPhoneNumber('79000000010')!.companions.size;
+
+    const second = await start({ dataDir });
+    try {
+      assert.equal(second.restoredSessions, 1);
+      await until(() => second.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to reconnect');
+      assert.equal(emulator.accounts.byPhoneNumber('79000000010')!.companions.size, linkedDevices, 'no new link: the saved device logged in again');
+
+      assert.equal((await act(second, token, 'editMessage', { message: sent, text: 'Your visit is at 11:00' })).status, 200);
+      assert.equal((await act(second, token, 'sendReaction', { message: sent, emoji: '🗓' })).status, 200);
+      const forwarded = await act(second, token, 'forwardMessage', { message: sent, chat: boris });
+      assert.equal(forwarded.status, 200, JSON.stringify(forwarded.body));
+      assert.equal((await act(second, token, 'deleteMessage', { message: sent })).status, 200);
+
+      const seen = await whatsapp.seenBy(second, anna);
+      const original = seen.find((m) => m.id === sent.id);
+      assert.equal(original?.deleted, true);
+      assert.deepEqual(original?.reactions.map((r) => r.emoji), ['🗓']);
+      const atBoris = (await whatsapp.seenBy(second, boris)).find((m) => m.id === forwarded.body.id);
+      assert.equal(atBoris?.text, 'Your visit is at 11:00');
+      assert.equal(atBoris?.forwarded, true);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('faults', () => {
+  let service: TestService;
+  let token: string;
+  before(async () => {
+    service = await start({ ackTimeoutMs: 1_500 });
+    ({ token } = await linkPhone(service, '+79000000020'));
+    // A first message opens the Signal session, so the faults hit an ordinary send.
+    assert.equal((await act(service, token, 'sendMessage', { chat: anna, text: 'warm-up' })).status, 200);
+  });
+  after(() => service.close());
+
+  test('the socket drops before WhatsApp took the message: it is sent again on the next connection, and arrives once', async () => {
+    emulator.faults.dropOnNextMessage('before-delivery');
+    const reply = await act(service, token, 'sendMessage', { chat: anna, text: 'Dropped before delivery' });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.deepEqual(atAnna(reply.body.id), { decrypted: 1, shown: 1 });
+  });
+
+  test('the socket drops after delivery but before the ack: sent again under the same id, shown once', async () => {
+    emulator.faults.dropOnNextMessage('after-delivery');
+    const reply = await act(service, token, 'sendMessage', { chat: anna, text: 'Dropped after delivery' });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.deepEqual(atAnna(reply.body.id), { decrypted: 2, shown: 1 });
+  });
+
+  test('WhatsApp never acks: TIMEOUT; a retry with the same key completes, and the phone still shows it once', async () => {
+    emulator.faults.withholdAcks = true;
+    const failed = await act(service, token, 'sendMessage', { chat: anna, text: 'Unconfirmed' }, 'reminder-77');
+    emulator.faults.withholdAcks = false;
+    assert.equal(failed.status, 504, JSON.stringify(failed.body));
+    assert.equal(failed.body.code, 'TIMEOUT');
+
+    const retried = await act(service, token, 'sendMessage', { chat: anna, text: 'Unconfirmed' }, 'reminder-77');
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.deepEqual(atAnna(retried.body.id), { decrypted: 2, shown: 1 });
+  });
+
+  test('an action that arrives while the session reconnects waits for it and is sent', async () => {
+    const { account, deviceId } = companionOf('79000000020');
+    dropConnection(emulator, account, deviceId);
+    const reply = await act(service, token, 'sendMessage', { chat: anna, text: 'Sent after the reconnect' });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.deepEqual(atAnna(reply.body.id), { decrypted: 1, shown: 1 });
+  });
+});
+
+describe('a session that cannot reconnect', () => {
+  test('an action waits up to the reconnect limit, then fails with SESSION_NOT_CONNECTED and sends nothing', async () => {
+    const service = await start({ reconnectWaitMs: 800 });
+    try {
+      const { sessionId, token } = await linkPhone(service, '+79000000030');
+      const { account, deviceId } = companionOf('79000000030');
+      emulator.faults.dropLogins = true;
+      dropConnection(emulator, account, deviceId);
+      await until(() => service.engine.getSessionStatus(sessionId)?.state === 'reconnecting', 'the session to notice');
+      const before = emulator.inbox.of('79001111111').length;
+      const started = Date.now();
+      const reply = await act(service, token, 'sendMessage', { chat: anna, text: 'Nobody hears this' });
+      assert.equal(reply.status, 503, JSON.stringify(reply.body));
+      assert.equal(reply.body.code, 'SESSION_NOT_CONNECTED');
+      assert.ok(Date.now() - started >= 700, 'it waited for the reconnect first');
+      assert.equal(emulator.inbox.of('79001111111').length, before);
+
+      emulator.faults.dropLogins = false;
+      await until(() => service.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to come back', 70_000);
+      assert.equal((await act(service, token, 'sendMessage', { chat: anna, text: 'Back again' })).status, 200);
+    } finally {
+      emulator.faults.dropLogins = false;
+      await service.close();
+    }
+  });
+});
+
+describe('pacing', () => {
+  test('sends wait their turn at the configured pace; a caller beyond the queue bound gets RATE_LIMITED', async () => {
+    const service = await start({ sendIntervalMs: 300, sendQueueLimit: 1 });
+    try {
+      const { token } = await linkPhone(service, '+79000000040');
+      const started = Date.now();
+      const replies = await Promise.all([1, 2, 3].map((n) => act(service, token, 'sendMessage', { chat: anna, text: `Paced ${n}` })));
+      const statuses = replies.map((reply) => reply.status).sort();
+      assert.deepEqual(statuses, [200, 200, 429], JSON.stringify(replies.map((r) => r.body)));
+      assert.equal(replies.find((reply) => reply.status === 429)?.body.code, 'RATE_LIMITED');
+      assert.ok(Date.now() - started >= 300, 'the second send waited for the pace');
+    } finally {
+      await service.close();
+    }
+  });
+});
