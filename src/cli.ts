@@ -24,6 +24,9 @@ async function serve(): Promise<void> {
   }
   if (service.engine.kind === 'sandbox') {
     process.stderr.write(`Sandbox mode: a virtual WhatsApp network, no real messages. Chats: ${service.url}/sandbox\n`);
+  } else {
+    const server = service.config.waUrl ? `the test server at ${service.config.waUrl}` : 'WhatsApp';
+    process.stderr.write(`Linked devices through Baileys, connecting to ${server}. Create a session (POST /v1/sessions) and open its link page to link a phone.\n`);
   }
   process.stderr.write(`WhatsApp Connector on ${service.url} (API docs: ${service.url}/docs)\n`);
   const stop = (signal: string) => {
