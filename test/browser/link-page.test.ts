@@ -1,45 +1,53 @@
 // The link page and the sandbox viewer in a real browser (Debian's Chromium, see
-// scripts/ensure-chromium.sh) against the service in sandbox mode: a person links a phone, copies
-// the token that is shown exactly once, sends a message with it, and watches it in /sandbox.
+// scripts/ensure-chromium.sh): a person links a phone, copies the token that is shown exactly
+// once, sends a message with it, and watches it in /sandbox. Then the same with the Baileys
+// engine: the emulated phone scans the QR code decoded from the page's own image.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import jsqrModule from 'jsqr';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startService, type RunningService } from '../../src/service/index.js';
+import { emulatedWhatsApp } from '../support/whatsapp.js';
+import { scanQr } from '../wa-emulator/index.js';
 
+/** jsqr is a UMD bundle: Node's loader hands over its exports object, other loaders the function. */
+const jsQR = (typeof jsqrModule === 'function' ? jsqrModule : jsqrModule.default) as typeof jsqrModule.default;
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_KEY = 'test-admin-key';
 const PHONE = '+79001234567';
 const RECIPIENT = '+79001234568';
 const screenshots = join(tmpdir(), 'whatsapp-connector-screenshots');
 
+let browser: Browser;
+const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/ensure-chromium.sh`);
+  await mkdir(screenshots, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: browserArgs });
+});
+
+after(() => browser?.close());
+
 describe('link page', () => {
   let service: RunningService;
-  let browser: Browser;
   let dataDir: string;
   /** Set by the linking story; the sandbox story reads what it sent. */
   let token: string | undefined;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/ensure-chromium.sh`);
-    await mkdir(screenshots, { recursive: true });
     // The service keeps its generated secret key in the data folder; never the repository's.
     dataDir = await mkdtemp(join(tmpdir(), 'connector-browser-'));
     service = await startService({
       config: { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', engine: 'sandbox', adminKey: ADMIN_KEY, dataDir, logLevel: 'silent' },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   });
 
   after(async () => {
-    // The browser first: its open event streams would otherwise keep the service from closing.
-    await browser?.close();
     await service?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
@@ -95,28 +103,95 @@ describe('link page', () => {
     await closePage(page);
   });
 
-  const pageErrors = new WeakMap<Page, string[]>();
-
-  async function openPage(url: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    const errors: string[] = [];
-    pageErrors.set(page, errors);
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
-    return page;
-  }
-
-  async function closePage(page: Page): Promise<void> {
-    await page.close();
-    assert.deepEqual(pageErrors.get(page), [], 'the page threw');
-  }
-
-  async function post(path: string, body: unknown, bearer?: string): Promise<Response> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (bearer) headers.authorization = `Bearer ${bearer}`;
-    return fetch(`${service.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  }
+  const post = (path: string, body: unknown, bearer?: string) => postTo(service, path, body, bearer);
 });
+
+describe('link page with the Baileys engine', () => {
+  const PHONE_DIGITS = '79005550001';
+  let service: RunningService;
+  let whatsapp: Awaited<ReturnType<typeof emulatedWhatsApp>>;
+
+  before(async () => {
+    whatsapp = await emulatedWhatsApp();
+    whatsapp.emulator.addAccount(RECIPIENT.slice(1));
+    const dataDir = await mkdtemp(join(tmpdir(), 'connector-browser-'));
+    service = await startService({
+      ...whatsapp.startOptions,
+      config: { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', ...whatsapp.config, adminKey: ADMIN_KEY, dataDir, logLevel: 'silent' },
+    });
+  });
+
+  after(async () => {
+    await service?.close();
+    await whatsapp?.close();
+  });
+
+  test('the phone scans the QR code the page shows; the page shows the token, which sends through the linked device', async (t) => {
+    const created = await postTo(service, '/v1/sessions', {}, ADMIN_KEY);
+    const { linkUrl } = (await created.json()) as { linkUrl: string };
+    const page = await openPage(linkUrl);
+    const image = page.locator('[data-testid=qr][src^="data:image/png"]');
+    await image.waitFor();
+    const qr = await decodeQr(page, '[data-testid=qr]');
+    assert.match(qr, /^https:\/\/wa\.me\/settings\/linked_devices#2@/);
+    await shoot(page, 'link-qr-baileys.png', t);
+
+    whatsapp.emulator.addAccount(PHONE_DIGITS);
+    await scanQr(whatsapp.emulator, PHONE_DIGITS, qr);
+    await waitForState(page, 'connected');
+    const token = (await page.getByTestId('token').textContent()) ?? '';
+    assert.match(token, /^wac_/);
+    assert.match((await page.getByTestId('linked-phone').textContent()) ?? '', new RegExp(PHONE_DIGITS));
+    await closePage(page);
+
+    const sent = await postTo(service, '/v1/actions/sendMessage', { chat: RECIPIENT, text: 'hi from a linked device' }, token);
+    assert.equal(sent.status, 200, await sent.clone().text());
+    const received = await whatsapp.emulator.inbox.waitFor((m) => m.recipient === RECIPIENT.slice(1));
+    assert.equal(received.message.extendedTextMessage?.text ?? received.message.conversation, 'hi from a linked device');
+  });
+});
+
+const pageErrors = new WeakMap<Page, string[]>();
+
+async function openPage(url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return page;
+}
+
+async function closePage(page: Page): Promise<void> {
+  await page.close();
+  assert.deepEqual(pageErrors.get(page), [], 'the page threw');
+}
+
+function postTo(service: RunningService, path: string, body: unknown, bearer?: string): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  return fetch(`${service.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+/**
+ * Reads the QR code off the page's image, as a phone's camera would: the pixels the page drew,
+ * not the page's data. (A string runs in the page; this project's types know no DOM.)
+ */
+async function decodeQr(page: Page, selector: string): Promise<string> {
+  const pixels = (await page.evaluate(`(() => {
+    const image = document.querySelector(${JSON.stringify(selector)});
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: data.width, height: data.height, rgba: Array.from(data.data) };
+  })()`)) as { width: number; height: number; rgba: number[] };
+  const decoded = jsQR(Uint8ClampedArray.from(pixels.rgba), pixels.width, pixels.height);
+  assert.ok(decoded, 'the image holds a readable QR code');
+  return decoded.data;
+}
 
 async function waitForState(page: Page, state: string): Promise<void> {
   await page.getByTestId('state').filter({ hasText: new RegExp(`^${state}$`) }).waitFor();
