@@ -186,9 +186,11 @@ async function decodeQr(page: Page, selector: string): Promise<string> {
     const context = canvas.getContext('2d');
     context.drawImage(image, 0, 0);
     const data = context.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: data.width, height: data.height, rgba: Array.from(data.data) };
-  })()`)) as { width: number; height: number; rgba: number[] };
-  const decoded = jsQR(Uint8ClampedArray.from(pixels.rgba), pixels.width, pixels.height);
+    let binary = '';
+    for (let at = 0; at < data.data.length; at += 0x8000) binary += String.fromCharCode.apply(null, data.data.subarray(at, at + 0x8000));
+    return { width: data.width, height: data.height, rgba: btoa(binary) };
+  })()`)) as { width: number; height: number; rgba: string };
+  const decoded = jsQR(new Uint8ClampedArray(Buffer.from(pixels.rgba, 'base64')), pixels.width, pixels.height);
   assert.ok(decoded, 'the image holds a readable QR code');
   return decoded.data;
 }
