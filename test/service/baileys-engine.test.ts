@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceConfig } from '../../src/service/config.js';
 import { dropConnection } from '../wa-emulator/device-control.js';
+import { replyFromPhone } from '../wa-emulator/incoming.js';
 import type { WaEmulator } from '../wa-emulator/index.js';
 import { call } from '../support/http.js';
 import { linkPhone, startTestService, tempDir, type TestService } from '../support/service.js';
@@ -89,6 +90,36 @@ describe('a restart', () => {
     }
   });
 });
+
+describe('messages others send', () => {
+  test('a reply from a client can be reacted to and forwarded by its id', async () => {
+    const service = await start();
+    try {
+      const { sessionId, token } = await linkPhone(service, '+79000000050');
+      assert.equal((await act(service, token, 'sendMessage', { chat: anna, text: 'See you tomorrow at 11?' })).status, 200);
+      const id = await replyFromPhone(emulator, '79001111111', '79000000050', { conversation: 'Can I come at 12 instead?' });
+      await until(async () => (await service.engine.findMessage(sessionId, { id })) !== undefined, 'the reply to be kept');
+
+      assert.equal((await act(service, token, 'sendReaction', { message: id, chat: anna, emoji: '👌' })).status, 200);
+      const reaction = await emulator.inbox.waitFor((m) => m.recipient === '79001111111' && m.message.reactionMessage?.key?.id === id);
+      assert.equal(reaction.message.reactionMessage?.text, '👌');
+      assert.equal(reaction.message.reactionMessage?.key?.fromMe, false);
+
+      const forwarded = await act(service, token, 'forwardMessage', { message: { id, chat: anna }, chat: boris });
+      assert.equal(forwarded.status, 200, JSON.stringify(forwarded.body));
+      const atBoris = (await whatsapp.seenBy(service, boris)).find((m) => m.id === forwarded.body.id);
+      assert.equal(atBoris?.text, 'Can I come at 12 instead?');
+      assert.equal(atBoris?.forwarded, true);
+      problem(await act(service, token, 'editMessage', { message: id, chat: anna, text: 'not mine' }), 'NOT_YOUR_MESSAGE');
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+function problem(reply: { status: number; body: Record<string, unknown> }, code: string): void {
+  assert.equal(reply.body.code, code, JSON.stringify(reply.body));
+}
 
 describe('faults', () => {
   let service: TestService;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { proto, unpadRandomMax16 } from 'baileys';
+import { proto, unpadRandomMax16, writeRandomPadMax16 } from 'baileys';
 import type { SessionRecord, SignalStorage } from 'libsignal';
 
 /** A libsignal key pair: 33-byte public key (with the 0x05 type byte), 32-byte private key. */
@@ -19,7 +19,7 @@ interface LibSignal {
   SessionCipher: new (storage: SignalStorage, address: { toString(): string }) => {
     decryptPreKeyWhisperMessage(ciphertext: Uint8Array): Promise<Buffer>;
     decryptWhisperMessage(ciphertext: Uint8Array): Promise<Buffer>;
-    encrypt(plaintext: Uint8Array): Promise<{ type: number; body: string }>;
+    encrypt(plaintext: Uint8Array): Promise<{ type: number; body: Buffer }>;
   };
 }
 
@@ -85,6 +85,18 @@ export class SignalDevice {
     else if (type === 'msg') plaintext = await cipher.decryptWhisperMessage(ciphertext);
     else throw new Error(`not a pairwise Signal payload: ${type}`);
     return proto.Message.decode(unpadRandomMax16(plaintext));
+  }
+
+  /**
+   * Encrypts a message for a device this one already has a session with (one that wrote to it
+   * first), as a reply goes: a `msg` payload on the existing ratchet.
+   */
+  async encryptTo(recipient: SignalSender, message: proto.IMessage): Promise<{ type: 'msg' | 'pkmsg'; ciphertext: Buffer }> {
+    const address = new libsignal.ProtocolAddress(recipient.user, recipient.device);
+    if (!this.sessions.has(address.toString())) throw new Error(`no Signal session with ${address.toString()}: it must write first`);
+    const cipher = new libsignal.SessionCipher(this.storage, address);
+    const { type, body } = await cipher.encrypt(writeRandomPadMax16(proto.Message.encode(message).finish()));
+    return { type: type === 3 ? 'pkmsg' : 'msg', ciphertext: Buffer.from(body) };
   }
 
   private addPreKey(): number {
