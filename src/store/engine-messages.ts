@@ -52,9 +52,4 @@ export class EngineMessageRepository {
     const row = await query.executeTakeFirst();
     return row && { record: JSON.parse(row.record) as MessageRecord, raw: row.raw };
   }
-
-  /** Forgets a session's messages (after a logout). */
-  async clear(sessionId: string): Promise<void> {
-    await this.db.deleteFrom('engine_messages').where('session_id', '=', sessionId).execute();
-  }
 }
