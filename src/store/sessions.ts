@@ -81,7 +81,7 @@ export class SessionRepository {
    */
   async delete(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      for (const table of ['auth_state', 'tokens', 'messages', 'idempotency'] as const) {
+      for (const table of ['auth_state', 'tokens', 'messages', 'engine_messages', 'idempotency'] as const) {
         await trx.deleteFrom(table).where('session_id', '=', id).execute();
       }
       const result = await trx.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();

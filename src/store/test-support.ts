@@ -66,6 +66,7 @@ export function describeStore(name: string, open: (clock: ManualClock) => Promis
       await store.authState.set(id, { creds: 'sealed' });
       await store.tokens.create(id, fresh('hash'));
       await store.messages.save(id, message(fresh('MSG')));
+      await store.engineMessages.save(id, { record: message('KEPT'), raw: 'cHJvdG8=' });
       await store.idempotency.put(id, 'order-1', { requestHash: 'h', result: sendResult(fresh('MSG')) });
       await store.actionLog.append({ sessionId: id, action: 'sendMessage', outcome: 'completed', durationMs: 5, at: clock.now() });
 
@@ -74,7 +75,25 @@ export function describeStore(name: string, open: (clock: ManualClock) => Promis
       assert.deepEqual(await store.authState.getAll(id), {});
       assert.deepEqual(await store.tokens.listForSession(id), []);
       assert.equal(await store.idempotency.get(id, 'order-1'), undefined);
+      assert.equal(await store.engineMessages.find(id, { id: 'KEPT' }), undefined);
       assert.equal((await store.actionLog.recent(id)).length, 1);
+    });
+
+    test("the engine's archive keeps a message by id, in its chat, and a later save replaces it", async () => {
+      const sessionId = fresh('ses');
+      const id = fresh('3EB0');
+      const record = message(id);
+      await store.engineMessages.save(sessionId, { record, raw: 'b3JpZ2luYWw=' });
+      assert.deepEqual(await store.engineMessages.find(sessionId, { id }), { record, raw: 'b3JpZ2luYWw=' });
+      assert.deepEqual((await store.engineMessages.find(sessionId, { id, chat: record.chat }))?.record, record);
+      assert.equal(await store.engineMessages.find(sessionId, { id, chat: 'someone-else@s.whatsapp.net' }), undefined);
+      assert.equal(await store.engineMessages.find(fresh('ses'), { id }), undefined, "another session's message is not found");
+
+      await store.engineMessages.save(sessionId, { record: { ...record, text: 'edited', deletedForEveryone: true }, raw: 'ZWRpdGVk' });
+      const replaced = await store.engineMessages.find(sessionId, { id });
+      assert.equal(replaced?.record.text, 'edited');
+      assert.equal(replaced?.record.deletedForEveryone, true);
+      assert.equal(replaced?.raw, 'ZWRpdGVk');
     });
 
     test('engine credentials are saved together, read one or many, and null removes an entry', async () => {
