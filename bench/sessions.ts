@@ -11,8 +11,9 @@
  * is noisy, ±30 %); the goal is the engine at most 1.15× the bare socket's CPU. It runs first,
  * in a process that has made no other socket: Baileys 7 gives every socket an AsyncLocalStorage
  * and never disables it, and on Node < 24 each enabled one is visited on every promise the
- * process makes afterwards (Baileys issue #2806). After the 200-session step the same sends cost
- * about 3× the CPU, and the engine, which awaits a little more, a little more than that.
+ * process makes afterwards (Baileys issue #2806). The engine disables those of closed sockets
+ * (src/engines/baileys/socket-storage.ts), but each open session keeps one, and the bare client
+ * here does not: measured after the 200-session step, the same sends cost about 3× the CPU.
  *
  * Memory per linked session: one engine links 1, then 49 more, then 150 more sessions (the steps
  * of `BENCH_SESSIONS`, default 1,50,200), each to its own account, 10 links at a time. Before the

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { liveStorages } from '../../src/engines/baileys/socket-storage.js';
 import type { ServiceConfig } from '../../src/service/config.js';
 import { dropConnection } from '../wa-emulator/device-control.js';
 import { replyFromPhone } from '../wa-emulator/incoming.js';
@@ -64,6 +65,7 @@ describe('a restart', () => {
     const sent = (await act(first, token, 'sendMessage', { chat: anna, text: 'Your visit is at 10:00' })).body;
     assert.equal(sent.action, 'sendMessage');
     await first.close();
+    await until(() => liveStorages() === 0, 'the closed sockets to give back their storages');
     const linkedDevices = emulator.accounts.byPhoneNumber('79000000010')!.companions.size;
 
     const second = await start({ dataDir });
@@ -71,6 +73,7 @@ describe('a restart', () => {
       assert.equal(second.restoredSessions, 1);
       await until(() => second.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to reconnect');
       assert.equal(emulator.accounts.byPhoneNumber('79000000010')!.companions.size, linkedDevices, 'no new link: the saved device logged in again');
+      assert.equal(liveStorages(), 1, 'only the open socket keeps its AsyncLocalStorage');
 
       assert.equal((await act(second, token, 'editMessage', { message: sent, text: 'Your visit is at 11:00' })).status, 200);
       assert.equal((await act(second, token, 'sendReaction', { message: sent, emoji: '🗓' })).status, 200);

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import makeWASocket, { DisconnectReason, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type WAMessage } from 'baileys';
+import makeWASocket, { DisconnectReason, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type UserFacingSocketConfig, type WAMessage } from 'baileys';
 import type { ILogger } from 'baileys/lib/Utils/logger.js';
 import { abortError } from '../../actions/abort.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
@@ -13,6 +13,7 @@ import { reconnectDelay, type BackoffOptions } from './backoff.js';
 import { Conditions } from './conditions.js';
 import { describeContent } from './content.js';
 import { SendPace, type SendPaceOptions } from './send-pace.js';
+import { withOwnStorages } from './socket-storage.js';
 
 export type Socket = ReturnType<typeof makeWASocket>;
 
@@ -184,7 +185,7 @@ export class LinkedSession {
   private connect(): void {
     const { context } = this;
     const auth = this.auth!;
-    const sock = makeWASocket({
+    const config: UserFacingSocketConfig = {
       ...(context.url ? { waWebSocketUrl: context.url } : {}),
       ...(context.fetchAgent ? { fetchAgent: context.fetchAgent } : {}),
       auth: auth.state,
@@ -196,7 +197,8 @@ export class LinkedSession {
       defaultQueryTimeoutMs: context.queryTimeoutMs,
       // A recipient that could not decrypt asks again: Baileys resends from what the archive kept.
       getMessage: async (key) => (key.id ? (await context.archive.find(this.id, { id: key.id }))?.raw.message ?? undefined : undefined),
-    });
+    };
+    const { value: sock, release } = withOwnStorages(() => makeWASocket(config));
     this.sock = sock;
     this.qrShown = 0;
     this.changes.changed();
@@ -207,6 +209,7 @@ export class LinkedSession {
       this.credsSaved = this.credsSaved.then(auth.saveCreds).catch((error: unknown) => context.logger.error({ err: error }, 'credentials not saved'));
     });
     sock.ev.on('connection.update', (update) => {
+      if (update.connection === 'close') release();
       if (sock !== this.sock) return;
       if (update.qr) this.showQr(update.qr);
       if (update.isNewLogin) this.justLinked = true;
