@@ -192,8 +192,9 @@ export class LinkedSession {
       logger: context.logger,
       browser: ['WhatsApp Connector', 'Chrome', '1.0.0'],
       markOnlineOnConnect: false,
+      // Baileys' own choice of history (no full sync) still brings the phone's LID mappings, which
+      // Baileys 7 needs to address contacts that moved to LIDs.
       syncFullHistory: false,
-      shouldSyncHistoryMessage: () => false,
       defaultQueryTimeoutMs: context.queryTimeoutMs,
       // A recipient that could not decrypt asks again: Baileys resends from what the archive kept.
       getMessage: async (key) => (key.id ? (await context.archive.find(this.id, { id: key.id }))?.raw.message ?? undefined : undefined),
