@@ -1,4 +1,5 @@
 import { ConnectorError } from '../domain/errors.js';
+import { untilAborted } from '../actions/abort.js';
 import type { MediaKind } from '../domain/limits.js';
 import type { AddressPolicy } from './address-policy.js';
 import { detectType } from './detect-type.js';
@@ -183,26 +184,4 @@ function connectionFailed(url: URL, error: unknown): ConnectorError {
     { url: redactUrl(url), reason: 'connection', ...(code === undefined ? {} : { error: code }) },
     { cause: error },
   );
-}
-
-/** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
 import makeWASocket, { DisconnectReason, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type UserFacingSocketConfig, type WAMessage } from 'baileys';
 import type { ILogger } from 'baileys/lib/Utils/logger.js';
-import { abortError } from '../../actions/abort.js';
+import { abortError, untilAborted } from '../../actions/abort.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
 import type { MessageStatus } from '../../domain/message.js';
@@ -144,9 +144,9 @@ export class LinkedSession {
       const acked = this.expectAck(messageId);
       let ackTimer: NodeJS.Timeout | undefined;
       try {
-        const sent = await abortable(sock.sendMessage(jid, content, { messageId }), signal);
+        const sent = await untilAborted(sock.sendMessage(jid, content, { messageId }), signal);
         ackTimer = setTimeout(() => this.ackMissing(messageId), this.context.ackTimeoutMs);
-        await abortable(acked, signal);
+        await untilAborted(acked, signal);
         if (!sent) throw new ConnectorError('ENGINE_ERROR', 'Baileys sent nothing');
         return sent;
       } catch (error) {
@@ -348,17 +348,6 @@ export class LinkedSession {
 
 function statusOf(error: unknown): number | undefined {
   return (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
-}
-
-/** Rejects as soon as `signal` aborts, with its reason; the work itself runs on. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function toEngineError(error: unknown): Error {
