@@ -44,14 +44,18 @@ export async function loadAuthState(credentials: CredentialStore, sessionId: str
       },
       set: async (data: SignalDataSet) => {
         const entries: Record<string, string | null> = {};
-        for (const [type, values] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(values ?? {})) entries[`${type}/${id}`] = value ? encode(value) : null;
+        const values = new Map<string, unknown>();
+        for (const [type, ofType] of Object.entries(data)) {
+          for (const [id, value] of Object.entries(ofType ?? {})) {
+            entries[`${type}/${id}`] = value ? encode(value) : null;
+            values.set(`${type}/${id}`, value || undefined);
+          }
         }
         await credentials.save(sessionId, entries);
         // Memory follows the store only once the batch is durable, so both always agree.
-        for (const [name, text] of Object.entries(entries)) {
-          if (text === null) keys.delete(name);
-          else keys.set(name, decode(text));
+        for (const [name, value] of values) {
+          if (value === undefined) keys.delete(name);
+          else keys.set(name, value);
         }
       },
     },
