@@ -32,3 +32,18 @@ test('a caller beyond the queue bound is refused with RATE_LIMITED at once; a fa
   await assert.rejects(second, /network/);
   assert.equal(await pace.run(async () => 'fourth'), 'fourth');
 });
+
+test('closing the pace lets the waiting sends run at once instead of hanging, and pacing resumes after them', async () => {
+  const pace = new SendPace(systemClock, { intervalMs: 60_000, maxQueued: 10 });
+  await pace.run(async () => 'first');
+  const waiting = [pace.run(async () => 'second'), pace.run(async () => 'third')];
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  pace.close();
+  assert.deepEqual(await Promise.all(waiting), ['second', 'third']);
+  let ran = false;
+  const paced = pace.run(async () => (ran = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(ran, false, 'a send after the drain waits its interval again');
+  pace.close();
+  await paced;
+});

@@ -20,6 +20,9 @@ export class SendPace {
   private busy = false;
   private lastStart = Number.NEGATIVE_INFINITY;
   private timer: TimerHandle | undefined;
+  private wake: (() => void) | undefined;
+  /** Set by `close`: the sends still queued then run without waiting (they fail fast on a closed session). */
+  private draining = false;
 
   constructor(
     private readonly clock: Clock,
@@ -43,19 +46,32 @@ export class SendPace {
     }
     this.busy = true;
     try {
-      const wait = this.lastStart + this.options.intervalMs - this.clock.now();
-      if (wait > 0) await new Promise<void>((resolve) => (this.timer = this.clock.setTimeout(resolve, wait)));
+      const wait = this.draining ? 0 : this.lastStart + this.options.intervalMs - this.clock.now();
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = this.clock.setTimeout(resolve, wait);
+        });
+      }
       this.lastStart = this.clock.now();
       return await send();
     } finally {
       this.timer = undefined;
+      this.wake = undefined;
       this.busy = false;
+      if (this.waiting.length === 0) this.draining = false;
       this.waiting.shift()?.();
     }
   }
 
-  /** Stops a pending wait's timer (the session is closing). */
+  /**
+   * The session is closing: the send waiting for its turn, and every one queued behind it, runs at
+   * once instead of hanging on a pace nobody keeps any more; each then fails with its own code.
+   */
   close(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.draining = this.busy || this.waiting.length > 0;
+    this.wake?.();
   }
 }
