@@ -58,6 +58,8 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
   const clock = options.clock ?? systemClock;
 
   const store = await openDatabase(config.databaseUrl, { dataDir: config.dataDir, clock });
+  // What a failed start must undo besides the store, newest first (a port in use, a broken session).
+  const undo: (() => unknown)[] = [];
   try {
     const secretKey = await loadSecretKey(config.dataDir, config.secretKey);
     const admin = await resolveAdminKey(store, config.adminKey);
@@ -78,7 +80,9 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
         reconnectWaitMs: config.reconnectWaitMs,
         ackTimeoutMs: config.ackTimeoutMs,
       });
+    undo.unshift(() => engine.close());
     const untrustRoot = config.waRootKey ? trustRootKey(config.waRootKey) : undefined;
+    if (untrustRoot) undo.unshift(untrustRoot);
     const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
 
     let publicUrl = config.publicUrl ?? '';
@@ -108,6 +112,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     reportTo.log = app.log;
+    undo.unshift(() => app.close());
     if (untrustRoot) {
       app.log.warn(
         { waUrl: config.waUrl },
@@ -156,6 +161,13 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       },
     };
   } catch (error) {
+    for (const step of undo) {
+      try {
+        await step();
+      } catch {
+        // The start's own error is the one to report.
+      }
+    }
     await store.close();
     throw error;
   }

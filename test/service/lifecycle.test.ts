@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { WA_CERT_DETAILS } from 'baileys';
 import { systemClock } from '../../src/domain/clock.js';
+import { trustRootKey } from '../../src/engines/baileys/index.js';
 import { SandboxNetwork } from '../../src/engines/sandbox/index.js';
 import { startService } from '../../src/service/server.js';
 import { call, openSse } from '../support/http.js';
@@ -84,6 +88,26 @@ test('on shutdown an action still running after the grace period fails with TIME
   assert.equal(reply.status, 504);
   assert.equal(reply.body.code, 'TIMEOUT');
   assert.deepEqual(network.messagesSeenBy(anna), []);
+});
+
+test('a start that fails (its port is taken) gives back the test root key it trusted', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  const testRoot = randomBytes(32);
+  try {
+    await assert.rejects(
+      startService({
+        clock: systemClock,
+        config: { port, host: '127.0.0.1', engine: 'baileys', waRootKey: testRoot, databaseUrl: 'sqlite::memory:', dataDir: tempDir(), adminKey, secretKey: 'x'.repeat(32), logLevel: 'silent' },
+      }),
+      /EADDRINUSE/,
+    );
+    assert.notDeepEqual(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY), testRoot, "WhatsApp's own root is trusted again");
+    trustRootKey(randomBytes(32))();
+  } finally {
+    taken.close();
+  }
 });
 
 async function linkAndToken(url: string, engine: { scan(sessionId: string, phone: string): unknown }): Promise<string> {
