@@ -16,7 +16,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 type Result = Record<string, unknown> & { id: string; chat: string };
 
 /** Every phone the suite sends to; the emulator, unlike the sandbox, only knows numbers it was given. */
-const recipients = [anna, '+79002222222', '+79003333333', '+79004444444', '+79005555555'];
+const recipients = [anna, '+79002222222', '+79003333333', '+79004444444', '+79005555555', '+79006666666'];
 
 /**
  * The action API as a user meets it, over real HTTP, against one engine: the sandbox network, or
@@ -182,6 +182,23 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
       assert.ok(seen.some((m) => m.location?.name === 'Clinic' && m.location.latitude === 55.75));
       const card = seen.find((m) => m.contact?.displayName === 'Dr. Ivanova');
       assert.match(String(card?.contact?.vcard), /waid=79007777777/);
+    });
+
+    test('sends to a group the linked phone is in, where every other member sees it; a group it is not in is FORBIDDEN', async () => {
+      const group = await whatsapp.addGroup(service, 'Physiotherapy group', [clinicPhone, anna, '+79006666666']);
+      const sent = await act('sendMessage', { chat: group, text: 'Class moved to 18:00' });
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      assert.equal(sent.body.chat, group);
+      assert.equal((await act('sendReaction', { message: sent.body, emoji: '✅' })).status, 200);
+      for (const member of [anna, '+79006666666']) {
+        const shown = (await seenBy(member)).find((m) => m.id === sent.body.id);
+        assert.equal(shown?.text, 'Class moved to 18:00', `${member} sees the group message`);
+        assert.deepEqual(shown.reactions.map((r) => r.emoji), ['✅']);
+      }
+
+      const without = await whatsapp.addGroup(service, 'Patients only', [anna, '+79006666666']);
+      problem(await act('sendMessage', { chat: without, text: 'Not ours' }), 403, 'FORBIDDEN');
+      assert.equal((await seenBy('+79006666666')).some((m) => m.text === 'Not ours'), false);
     });
 
     test('reacts to, edits, forwards and deletes a message using the saved result object', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunningService, StartOptions } from '../../src/service/server.js';
 import type { ServiceConfig } from '../../src/service/config.js';
 import { logOutDevice } from '../wa-emulator/device-control.js';
-import { downloadMedia, enterPairingCode, mediaAgent, scanQr, sendReceipt, startEmulator, type WaEmulator } from '../wa-emulator/index.js';
+import { createGroup, downloadMedia, enterPairingCode, mediaAgent, scanQr, sendReceipt, startEmulator, type WaEmulator } from '../wa-emulator/index.js';
 import { phoneView, type ShownMessage } from '../wa-emulator/phone-view.js';
 import { call } from './http.js';
 
@@ -25,6 +25,8 @@ export interface TestWhatsApp {
   readonly startOptions: Pick<StartOptions, 'fetchAgent'>;
   /** Puts phones on WhatsApp (the sandbox lets any number join on first contact; the emulator does not). */
   addPhones(service: Served, phones: string[]): Promise<void>;
+  /** A group of these phones (which must be on WhatsApp); answers its JID. */
+  addGroup(service: Served, subject: string, phones: string[]): Promise<string>;
   /** A number that has no WhatsApp account. */
   addPhoneWithoutWhatsApp(service: Served, phone: string): Promise<void>;
   /** The phone of `phone` scans the QR code the link stream showed. */
@@ -41,15 +43,17 @@ export interface TestWhatsApp {
 
 /** The sandbox engine's virtual network, driven through the service's `/v1/sandbox` routes. */
 export function sandboxWhatsApp(): TestWhatsApp {
-  const post = async (service: Served, path: string, body: unknown) => {
-    const reply = await call(service.url, 'POST', path, { body });
+  const post = async <T>(service: Served, path: string, body: unknown): Promise<T> => {
+    const reply = await call<T>(service.url, 'POST', path, { body });
     if (reply.status >= 300) throw new Error(`${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
   };
   return {
     engine: 'sandbox',
     config: { engine: 'sandbox' },
     startOptions: {},
     addPhones: async () => {},
+    addGroup: async (service, subject, phones) => (await post<{ jid: string }>(service, '/v1/sandbox/groups', { subject, phones })).jid,
     addPhoneWithoutWhatsApp: (service, phone) => post(service, '/v1/sandbox/phones', { phone, onWhatsApp: false }),
     scan: (service, sessionId, phone) => post(service, '/v1/sandbox/scan', { sessionId, phone }),
     enterPairingCode: (service, phone, code) => post(service, '/v1/sandbox/pairing-code', { phone, code }),
@@ -82,6 +86,7 @@ export async function emulatedWhatsApp(): Promise<TestWhatsApp & { emulator: WaE
     addPhones: async (_service, phones) => {
       for (const phone of phones) emulator.addAccount(digits(phone));
     },
+    addGroup: async (_service, subject, phones) => createGroup(emulator, subject, phones.map(digits)).jid,
     addPhoneWithoutWhatsApp: async (_service, phone) => {
       // A number the emulator has no account for is `contact type="out"`, as on WhatsApp.
       if (emulator.accounts.byPhoneNumber(phone)) emulator.faults.refusedNumbers.add(digits(phone));

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import makeWASocket, { DisconnectReason, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type UserFacingSocketConfig, type WAMessage } from 'baileys';
+import makeWASocket, { DisconnectReason, isJidGroup, jidNormalizedUser, type AnyMessageContent, type BinaryNode, type UserFacingSocketConfig, type WAMessage } from 'baileys';
 import type { ILogger } from 'baileys/lib/Utils/logger.js';
 import { abortError, untilAborted } from '../../actions/abort.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
@@ -153,7 +153,7 @@ export class LinkedSession {
         this.acks.delete(messageId);
         const lostSocket = error instanceof SocketClosed || statusOf(error) === DisconnectReason.connectionClosed || sock !== this.sock;
         if (signal?.aborted) throw abortError(signal);
-        if (!lostSocket) throw toEngineError(error);
+        if (!lostSocket) throw toEngineError(error, jid);
         if (attempt >= maxSendAttempts) throw notConnected(this.id, this.state);
         // Baileys reports the close a moment after the socket failed: wait for it, then for the reconnect.
         await this.changes.until(() => this.sock !== sock || this.state !== 'connected', () => 'the lost socket to close', this.context.reconnectWaitMs, signal).catch(() => {});
@@ -350,8 +350,13 @@ function statusOf(error: unknown): number | undefined {
   return (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
 }
 
-function toEngineError(error: unknown): Error {
+function toEngineError(error: unknown, jid: string): Error {
   if (error instanceof ConnectorError) return error;
+  // Sending to a group starts with its metadata, which WhatsApp refuses (403) or does not know (404) for a non-member.
+  const refusedWith = (error as { data?: unknown } | undefined)?.data;
+  if (isJidGroup(jid) && (refusedWith === 403 || refusedWith === 404)) {
+    return new ConnectorError('FORBIDDEN', `This account is not a participant of group ${jid}`, { chat: jid });
+  }
   if (error instanceof SocketClosed) return new ConnectorError('SESSION_NOT_CONNECTED', error.message);
   const message = error instanceof Error ? error.message : String(error);
   return new ConnectorError('ENGINE_ERROR', `WhatsApp did not take the message: ${message}`, undefined, { cause: error });

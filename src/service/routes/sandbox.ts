@@ -35,6 +35,17 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = a
     return reply.code(201).send({ jid: added.jid, phone: added.phone, onWhatsApp: added.onWhatsApp });
   });
 
+  app.post('/v1/sandbox/groups', {
+    schema: {
+      tags,
+      summary: 'Create a group of virtual phones; include the linked phone for a session to send to it',
+      body: z.object({ subject: z.string().min(1).max(100), phones: z.array(z.string().min(5)).min(1).max(256) }),
+    },
+  }, async (request, reply) => {
+    const jid = network.createGroup(request.body.subject, request.body.phones);
+    return reply.code(201).send(network.group(jid));
+  });
+
   app.post('/v1/sandbox/receipts', {
     schema: { tags, summary: 'Recipients receive or read a message: its status moves to delivered or read', body: z.object({ id: z.string().min(1), status: z.enum(['delivered', 'read']) }) },
   }, async (request, reply) => {
