@@ -31,4 +31,6 @@ test('the send pace and the waits have defaults that protect the account', () =>
   assert.equal(config.sendQueueLimit, 100);
   assert.equal(config.reconnectWaitMs, 30_000);
   assert.equal(config.ackTimeoutMs, 20_000);
+  assert.equal(config.qrTimeoutMs, undefined, "QR codes last as long as WhatsApp Web's");
+  assert.equal(readConfig({ CONNECTOR_QR_TIMEOUT_MS: '45000' }).qrTimeoutMs, 45_000);
 });

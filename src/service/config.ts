@@ -35,6 +35,8 @@ export interface ServiceConfig {
   reconnectWaitMs: number;
   /** Baileys: how long a sent message waits for WhatsApp's ack before the action fails with TIMEOUT. */
   ackTimeoutMs: number;
+  /** Baileys: how long each QR code is shown; unset → as WhatsApp Web (60 s, then 20 s each). */
+  qrTimeoutMs: number | undefined;
 }
 
 const flag = z
@@ -64,6 +66,7 @@ const environment = z.object({
   CONNECTOR_SEND_QUEUE_LIMIT: z.coerce.number().int().min(0).default(100),
   CONNECTOR_RECONNECT_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
   CONNECTOR_ACK_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
+  CONNECTOR_QR_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
 });
 
 /**
@@ -100,6 +103,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     sendQueueLimit: e.CONNECTOR_SEND_QUEUE_LIMIT,
     reconnectWaitMs: e.CONNECTOR_RECONNECT_WAIT_MS,
     ackTimeoutMs: e.CONNECTOR_ACK_TIMEOUT_MS,
+    qrTimeoutMs: e.CONNECTOR_QR_TIMEOUT_MS,
   };
 }
 

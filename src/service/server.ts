@@ -79,6 +79,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
         pace: { intervalMs: config.sendIntervalMs, maxQueued: config.sendQueueLimit },
         reconnectWaitMs: config.reconnectWaitMs,
         ackTimeoutMs: config.ackTimeoutMs,
+        ...(config.qrTimeoutMs ? { qrTimeoutMs: config.qrTimeoutMs } : {}),
       });
     undo.unshift(() => engine.close());
     const untrustRoot = config.waRootKey ? trustRootKey(config.waRootKey) : undefined;

@@ -124,6 +124,7 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
     });
 
     // Baileys rotates its QR codes on real time (60 s, then 20 s each): the manual clock cannot run them out.
+    // baileys-engine.test.ts runs them out with short QR timeouts instead.
     test('a link page opened again after the QR codes ran out shows fresh ones', { skip: engine !== 'sandbox' && 'QR codes rotate on real time' }, async () => {
       const created = await service.admin<{ sessionId: string }>('POST', '/v1/sessions');
       service.clock.advance(60_000 + 5 * 20_000);

@@ -10,12 +10,14 @@ import type { ServiceConfig } from '../../src/service/config.js';
 import { dropConnection } from '../wa-emulator/device-control.js';
 import { replyFromPhone } from '../wa-emulator/incoming.js';
 import type { WaEmulator } from '../wa-emulator/index.js';
-import { call } from '../support/http.js';
+import { call, openSse } from '../support/http.js';
 import { linkPhone, startTestService, tempDir, type TestService } from '../support/service.js';
 import { emulatedWhatsApp, type TestWhatsApp } from '../support/whatsapp.js';
 
 const anna = '+79001111111';
 const boris = '+79002222222';
+/** A phone that links only in the linking test. */
+const clinic = '+79003333333';
 let whatsapp: TestWhatsApp & { emulator: WaEmulator };
 let emulator: WaEmulator;
 
@@ -56,6 +58,35 @@ const companionOf = (phone: string) => {
   const account = emulator.accounts.byPhoneNumber(phone)!;
   return { account, deviceId: Math.max(...account.companions.keys()) };
 };
+
+describe('linking', () => {
+  test('when every QR code has run out the link page says so; opened again it shows fresh codes, and one of them links', async () => {
+    emulator.faults.qrRefs = 2;
+    const service = await start({ qrTimeoutMs: 300 });
+    try {
+      const { sessionId } = (await service.admin<{ sessionId: string }>('POST', '/v1/sessions')).body;
+      const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
+      const shown = [await stream.next('qr'), await stream.next('qr')].map((event) => String(event.data.qr));
+      assert.notEqual(shown[0], shown[1], 'the code rotates');
+      assert.deepEqual((await stream.next('failed')).data, { reason: 'qr-timeout' });
+      stream.close();
+      assert.equal((await service.admin<{ state: string }>('GET', `/v1/sessions/${sessionId}`)).body.state, 'stopped');
+      await assert.rejects(whatsapp.scan(service, sessionId, clinic, shown[1]!), 'an expired code links nothing');
+
+      emulator.faults.qrRefs = 6;
+      const again = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
+      const fresh = String((await again.next('qr')).data.qr);
+      assert.ok(!shown.includes(fresh));
+      await whatsapp.scan(service, sessionId, clinic, fresh);
+      const connected = await again.next('connected');
+      again.close();
+      assert.match(String(connected.data.token), /^wac_/);
+    } finally {
+      emulator.faults.qrRefs = 6;
+      await service.close();
+    }
+  });
+});
 
 describe('a restart', () => {
   test('reconnects with no scan; edit, react, forward and delete still work on a message sent before', async () => {

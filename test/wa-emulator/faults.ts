@@ -3,6 +3,8 @@ export type DropPoint = 'before-delivery' | 'after-delivery';
 
 /** Failures a test can switch on; the emulator consults them as it answers. */
 export class Faults {
+  /** QR refs offered to a client that is not linked, one QR code each (WhatsApp offers 6); fewer run out sooner. */
+  qrRefs = 6;
   /** Acks for outgoing messages are sent this much later. */
   ackDelayMs = 0;
   /** Outgoing messages are received and delivered but never acknowledged. */

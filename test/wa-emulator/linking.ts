@@ -13,9 +13,6 @@ import type { Account } from './accounts.js';
 import type { Connection } from './connection.js';
 import type { EmulatorModule, WaEmulator } from './emulator.js';
 
-/** How many refs the server gives: the client shows one QR per ref (60 s, then 20 s each). */
-export const QR_REFS = 6;
-
 /** The parts a client encodes in its QR code (`https://wa.me/settings/linked_devices#ref,noise,identity,adv,platform`). */
 export interface ScannedQr {
   ref: string;
@@ -35,10 +32,10 @@ export function parseQr(qr: string): ScannedQr {
   };
 }
 
-/** Offers refs to every client that connects without credentials. */
+/** Offers refs to every client that connects without credentials: it shows one QR per ref (60 s, then 20 s each). */
 export const registration: EmulatorModule = (emulator) => {
   emulator.onHandshake('registration', (connection, hello) => {
-    const refs = Array.from({ length: QR_REFS }, () => `2@${randomBytes(24).toString('base64')}`);
+    const refs = Array.from({ length: emulator.faults.qrRefs }, () => `2@${randomBytes(24).toString('base64')}`);
     connection.registration = { refs, payload: hello.payload, clientStatic: hello.clientStatic };
     connection.send({
       tag: 'iq',

@@ -44,6 +44,8 @@ export interface BaileysEngineOptions {
   queryTimeoutMs?: number;
   /** How long a sent message waits for the server's ack before TIMEOUT. Default 20 000. */
   ackTimeoutMs?: number;
+  /** How long each QR code is shown. Default: as WhatsApp Web, 60 s for the first, 20 s for the next ones. */
+  qrTimeoutMs?: number;
 }
 
 /** Sends that may wait per session, and the pace: about one message a second is what a person manages. */
@@ -86,6 +88,7 @@ export class BaileysEngine implements WhatsAppEngine {
       reconnectWaitMs: options.reconnectWaitMs ?? 30_000,
       queryTimeoutMs: options.queryTimeoutMs ?? 20_000,
       ackTimeoutMs: options.ackTimeoutMs ?? 20_000,
+      ...(options.qrTimeoutMs ? { qrTimeoutMs: options.qrTimeoutMs } : {}),
     };
   }
 

@@ -36,6 +36,8 @@ export interface SessionContext {
   queryTimeoutMs: number;
   /** How long a sent message may wait for the server's ack before the send fails with TIMEOUT. */
   ackTimeoutMs: number;
+  /** How long each QR code is shown; unset → as WhatsApp Web: the first 60 s, the next ones 20 s. */
+  qrTimeoutMs?: number;
 }
 
 /** How long each QR code is shown, as WhatsApp Web does: the first 60 s, the next ones 20 s. */
@@ -188,6 +190,7 @@ export class LinkedSession {
     const config: UserFacingSocketConfig = {
       ...(context.url ? { waWebSocketUrl: context.url } : {}),
       ...(context.fetchAgent ? { fetchAgent: context.fetchAgent } : {}),
+      ...(context.qrTimeoutMs ? { qrTimeout: context.qrTimeoutMs } : {}),
       auth: auth.state,
       logger: context.logger,
       browser: ['WhatsApp Connector', 'Chrome', '1.0.0'],
@@ -225,7 +228,7 @@ export class LinkedSession {
   }
 
   private showQr(qr: string): void {
-    const validForMs = this.qrShown === 0 ? firstQrMs : laterQrMs;
+    const validForMs = this.context.qrTimeoutMs ?? (this.qrShown === 0 ? firstQrMs : laterQrMs);
     this.qrShown += 1;
     this.changes.changed();
     this.context.emit({ type: 'qr', sessionId: this.id, qr, expiresAt: this.context.clock.now() + validForMs });
