@@ -17,6 +17,7 @@ import { startService } from '../src/service/server.js';
 import { openDatabase } from '../src/store/index.js';
 import { startWorker } from '../src/worker-thread.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
+import { median } from './stats.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
@@ -107,11 +108,6 @@ function summary(result: LoadResult) {
 }
 
 type Summary = ReturnType<typeof summary>;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /** The median round of a variant, field by field; errors are summed over all rounds. */
 function medianOf(results: Summary[]): Summary {

@@ -46,6 +46,7 @@ import type { CredentialStore, EngineEvent } from '../src/engines/engine.js';
 import { BaileysEngine, silentLogger, trustRootKey } from '../src/engines/baileys/index.js';
 import { MemoryAuth } from '../test/wa-emulator/baileys-client.js';
 import { scanQr, startEmulator } from '../test/wa-emulator/index.js';
+import { median } from './stats.js';
 
 const sessionSteps = (process.env.BENCH_SESSIONS ?? '1,50,200').split(',').map(Number);
 const measuredMessages = Number(process.env.BENCH_MESSAGES ?? 300);
@@ -336,11 +337,6 @@ async function timeSends(count: number, send: (n: number) => Promise<void>): Pro
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   return { cpuMicros: (cpu.user + cpu.system) / count, wallMs: wallMs / count };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function measureSendCpu(emulator: EmulatorProcess): Promise<void> {
