@@ -192,10 +192,9 @@ describe('the client’s errors', () => {
   test('no answer within timeoutMs is TIMEOUT', async () => {
     const silent = await fakeService(never);
     try {
-      const started = Date.now();
+      // The service never answers: only the 50 ms limit can end this.
       const error = await rejectsWithCode(createClient({ baseUrl: silent.url, token, timeoutMs: 50 }).getMessage('X'), 'TIMEOUT');
       assert.deepEqual(error.details, { timeoutMs: 50 });
-      assert.ok(Date.now() - started < 2_000);
     } finally {
       await silent.close();
     }

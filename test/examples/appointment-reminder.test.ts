@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { httpGateway, type ActionGateway } from '../../src/component/index.js';
 import { AppointmentCatalog, type NewAppointment } from '../../examples/appointment-reminder/catalog.js';
 import { reminderScenario } from '../../examples/appointment-reminder/scenario.js';
+import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
 import { linkPhone, startTestService, tempDir, type TestService } from '../support/service.js';
 
@@ -50,7 +51,7 @@ test('reminds each client due in 24 h exactly once, also when the host dies midw
     },
   };
   const crashed = reminderScenario({ catalog, gateway: dying, connection: token, clock: service.clock })();
-  for (let i = 0; i < 50 && sends < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  await eventually(() => sends >= 3, 'the third reminder to leave');
   assert.equal(sends, 3);
   assert.deepEqual(catalog.all().map((a) => a.remindedAt !== null), [true, true, false, false, false]);
   void crashed;

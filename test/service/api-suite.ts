@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sampleJpeg, samplePdf, samplePng, serve, startServer, type TestServer } from '../../src/attachments/test-support.js';
+import { eventually } from '../support/eventually.js';
 import { call, openSse } from '../support/http.js';
 import { linkPhone, startTestService, type TestService } from '../support/service.js';
 import type { TestWhatsApp } from '../support/whatsapp.js';
@@ -57,21 +58,11 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
 
   /** The message's status as `GET /v1/messages/{id}` shows it, once it is `expected` (receipts arrive asynchronously). */
   async function statusBecomes(id: string, expected: string): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const status = (await call<{ status: string }>(service.url, 'GET', `/v1/messages/${id}`, { token })).body.status;
-      if (status === expected) return;
-      if (Date.now() > deadline) assert.equal(status, expected);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(async () => (await call<{ status: string }>(service.url, 'GET', `/v1/messages/${id}`, { token })).body.status === expected, `message ${id} to be ${expected}`);
   }
 
   async function sessionBecomes(id: string, state: string): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while ((await service.admin<{ state: string }>('GET', `/v1/sessions/${id}`)).body.state !== state) {
-      if (Date.now() > deadline) assert.fail(`session ${id} never became ${state}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(async () => (await service.admin<{ state: string }>('GET', `/v1/sessions/${id}`)).body.state === state, `session ${id} to become ${state}`);
   }
 
   function problem(reply: { status: number; type: string; body: Record<string, unknown> }, status: number, code: string) {

@@ -10,6 +10,7 @@ import type { ServiceConfig } from '../../src/service/config.js';
 import { dropConnection } from '../wa-emulator/device-control.js';
 import { replyFromPhone } from '../wa-emulator/incoming.js';
 import type { WaEmulator } from '../wa-emulator/index.js';
+import { eventually, waitLimitMs } from '../support/eventually.js';
 import { call, openSse } from '../support/http.js';
 import { linkPhone, startTestService, tempDir, type TestService } from '../support/service.js';
 import { emulatedWhatsApp, type TestWhatsApp } from '../support/whatsapp.js';
@@ -46,14 +47,6 @@ function atAnna(id: string) {
   return { decrypted, shown };
 }
 
-async function until(holds: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await holds())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const companionOf = (phone: string) => {
   const account = emulator.accounts.byPhoneNumber(phone)!;
   return { account, deviceId: Math.max(...account.companions.keys()) };
@@ -62,7 +55,7 @@ const companionOf = (phone: string) => {
 describe('linking', () => {
   test('when every QR code has run out the link page says so; opened again it shows fresh codes, and one of them links', async () => {
     emulator.faults.qrRefs = 2;
-    const service = await start({ qrTimeoutMs: 300 });
+    const service = await start({ qrTimeoutMs: 1_000 });
     try {
       const { sessionId } = (await service.admin<{ sessionId: string }>('POST', '/v1/sessions')).body;
       const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
@@ -75,9 +68,12 @@ describe('linking', () => {
 
       emulator.faults.qrRefs = 6;
       const again = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
-      const fresh = String((await again.next('qr')).data.qr);
-      assert.ok(!shown.includes(fresh));
-      await whatsapp.scan(service, sessionId, clinic, fresh);
+      // On a busy machine a short-lived code may expire before the scan lands: scan the next one then.
+      for (let scanned = false; !scanned; ) {
+        const fresh = String((await again.next('qr')).data.qr);
+        assert.ok(!shown.includes(fresh));
+        scanned = await whatsapp.scan(service, sessionId, clinic, fresh).then(() => true, () => false);
+      }
       const connected = await again.next('connected');
       again.close();
       assert.match(String(connected.data.token), /^wac_/);
@@ -96,13 +92,13 @@ describe('a restart', () => {
     const sent = (await act(first, token, 'sendMessage', { chat: anna, text: 'Your visit is at 10:00' })).body;
     assert.equal(sent.action, 'sendMessage');
     await first.close();
-    await until(() => liveStorages() === 0, 'the closed sockets to give back their storages');
+    await eventually(() => liveStorages() === 0, 'the closed sockets to give back their storages');
     const linkedDevices = emulator.accounts.byPhoneNumber('79000000010')!.companions.size;
 
     const second = await start({ dataDir });
     try {
       assert.equal(second.restoredSessions, 1);
-      await until(() => second.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to reconnect');
+      await eventually(() => second.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to reconnect');
       assert.equal(emulator.accounts.byPhoneNumber('79000000010')!.companions.size, linkedDevices, 'no new link: the saved device logged in again');
       assert.equal(liveStorages(), 1, 'only the open socket keeps its AsyncLocalStorage');
 
@@ -132,7 +128,7 @@ describe('messages others send', () => {
       const { sessionId, token } = await linkPhone(service, '+79000000050');
       assert.equal((await act(service, token, 'sendMessage', { chat: anna, text: 'See you tomorrow at 11?' })).status, 200);
       const id = await replyFromPhone(emulator, '79001111111', '79000000050', { conversation: 'Can I come at 12 instead?' });
-      await until(async () => (await service.engine.findMessage(sessionId, { id })) !== undefined, 'the reply to be kept');
+      await eventually(async () => (await service.engine.findMessage(sessionId, { id })) !== undefined, 'the reply to be kept');
 
       assert.equal((await act(service, token, 'sendReaction', { message: id, chat: anna, emoji: '👌' })).status, 200);
       const reaction = await emulator.inbox.waitFor((m) => m.recipient === '79001111111' && m.message.reactionMessage?.key?.id === id);
@@ -159,7 +155,8 @@ describe('faults', () => {
   let service: TestService;
   let token: string;
   before(async () => {
-    service = await start({ ackTimeoutMs: 1_500 });
+    // Long enough for an ordinary ack on a busy machine; the withheld ack waits it out once.
+    service = await start({ ackTimeoutMs: 8_000 });
     ({ token } = await linkPhone(service, '+79000000020'));
     // A first message opens the Signal session, so the faults hit an ordinary send.
     assert.equal((await act(service, token, 'sendMessage', { chat: anna, text: 'warm-up' })).status, 200);
@@ -209,7 +206,7 @@ describe('a session that cannot reconnect', () => {
       const { account, deviceId } = companionOf('79000000030');
       emulator.faults.dropLogins = true;
       dropConnection(emulator, account, deviceId);
-      await until(() => service.engine.getSessionStatus(sessionId)?.state === 'reconnecting', 'the session to notice');
+      await eventually(() => service.engine.getSessionStatus(sessionId)?.state === 'reconnecting', 'the session to notice');
       const before = emulator.inbox.of('79001111111').length;
       const started = Date.now();
       const reply = await act(service, token, 'sendMessage', { chat: anna, text: 'Nobody hears this' });
@@ -219,7 +216,7 @@ describe('a session that cannot reconnect', () => {
       assert.equal(emulator.inbox.of('79001111111').length, before);
 
       emulator.faults.dropLogins = false;
-      await until(() => service.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to come back', 70_000);
+      await eventually(() => service.engine.getSessionStatus(sessionId)?.state === 'connected', 'the session to come back', Math.max(waitLimitMs, 70_000));
       assert.equal((await act(service, token, 'sendMessage', { chat: anna, text: 'Back again' })).status, 200);
     } finally {
       emulator.faults.dropLogins = false;

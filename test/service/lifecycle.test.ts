@@ -5,12 +5,24 @@ import { test } from 'node:test';
 import { WA_CERT_DETAILS } from 'baileys';
 import { systemClock } from '../../src/domain/clock.js';
 import { trustRootKey } from '../../src/engines/baileys/index.js';
-import { SandboxNetwork } from '../../src/engines/sandbox/index.js';
+import { SandboxNetwork, type SandboxEngine } from '../../src/engines/sandbox/index.js';
 import { startService } from '../../src/service/server.js';
+import { eventually } from '../support/eventually.js';
 import { call, openSse } from '../support/http.js';
 import { adminKey, linkPhone, startTestService, tempDir } from '../support/service.js';
 
 const anna = '+79001111111';
+
+/** Resolves once the engine starts its next send: the action is then in flight inside the service. */
+function sendStarted(engine: SandboxEngine): Promise<void> {
+  const send = engine.send.bind(engine);
+  let started = false;
+  engine.send = (...args) => {
+    started = true;
+    return send(...args);
+  };
+  return eventually(() => started, 'the send to start');
+}
 
 test('a restart on the same SQLite file keeps sessions, tokens and sent messages, and reconnects without a scan', async () => {
   const dataDir = tempDir();
@@ -64,8 +76,9 @@ test('on shutdown an in-flight action finishes before the service stops', async 
   });
   const token = await linkAndToken(service.url, service.sandbox!);
   service.sandbox!.sendDelayMs = 300;
+  const started = sendStarted(service.sandbox!);
   const pending = call(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: anna, text: 'In flight' } });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await started;
   await service.close();
   const reply = await pending;
   assert.equal(reply.status, 200);
@@ -81,8 +94,9 @@ test('on shutdown an action still running after the grace period fails with TIME
   });
   const token = await linkAndToken(service.url, service.sandbox!);
   service.sandbox!.sendDelayMs = 5_000;
+  const started = sendStarted(service.sandbox!);
   const pending = call<{ code: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: anna, text: 'Too slow' } });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await started;
   await service.close();
   const reply = await pending;
   assert.equal(reply.status, 504);

@@ -1,4 +1,5 @@
 /** Small helpers for talking to a running service over real HTTP in tests. */
+import { waitLimitMs } from './eventually.js';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -74,7 +75,7 @@ export async function openSse(url: string): Promise<{ next(event: string, timeou
   })();
   return {
     seen,
-    next(event, timeoutMs = 5_000) {
+    next(event, timeoutMs = waitLimitMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no "${event}" event within ${timeoutMs} ms; saw ${seen.map((e) => e.event).join(', ')}`)), timeoutMs);
         waiting.push({ event, resolve: (e) => (clearTimeout(timer), resolve(e)) });

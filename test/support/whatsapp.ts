@@ -81,7 +81,7 @@ export async function emulatedWhatsApp(): Promise<TestWhatsApp & { emulator: WaE
   return {
     engine: 'baileys',
     emulator,
-    config: { engine: 'baileys', waUrl: emulator.url, waRootKey: Buffer.from(emulator.rootPublicKey), sendIntervalMs: 0, reconnectWaitMs: 10_000 },
+    config: { engine: 'baileys', waUrl: emulator.url, waRootKey: Buffer.from(emulator.rootPublicKey), sendIntervalMs: 0, reconnectWaitMs: 30_000 },
     startOptions: { fetchAgent: mediaAgent(emulator) },
     addPhones: async (_service, phones) => {
       for (const phone of phones) emulator.addAccount(digits(phone));

@@ -15,6 +15,7 @@ import { baileysLogger, silentLogger } from '../../src/engines/baileys/logger.js
 import { trustEmulatorRoot } from './certificates.js';
 import { Conditions } from '../../src/engines/baileys/conditions.js';
 import type { WaEmulator } from './emulator.js';
+import { waitLimitMs } from '../support/eventually.js';
 
 type Socket = ReturnType<typeof makeWASocket>;
 
@@ -101,7 +102,7 @@ export class BaileysClient {
   }
 
   /** Resolves once `predicate` holds, re-checked after every event the socket emits. */
-  until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  until(predicate: () => boolean, what: string, timeoutMs = waitLimitMs): Promise<void> {
     const described = () => `${what} (connection: ${this.state.connection}, closes: ${JSON.stringify(this.closes)})`;
     return this.changes.until(predicate, described, timeoutMs);
   }
@@ -141,7 +142,7 @@ export class BaileysClient {
       waWebSocketUrl: this.emulator.url,
       auth: { creds: this.auth.creds, keys: this.auth.keys },
       logger: quietLogger(),
-      defaultQueryTimeoutMs: 5_000,
+      defaultQueryTimeoutMs: waitLimitMs,
       markOnlineOnConnect: false,
       syncFullHistory: false,
       shouldSyncHistoryMessage: () => false,

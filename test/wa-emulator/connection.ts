@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { Account, Companion } from './accounts.js';
 import { frame, FrameReader } from './framing.js';
 import type { ClientHello, NoiseServer } from './noise-server.js';
+import { waitLimitMs } from '../support/eventually.js';
 
 /** What a connection hands to the emulator once the handshake is done and per node after it. */
 export interface ConnectionEvents {
@@ -85,7 +86,7 @@ export class Connection {
   }
 
   /** Sends a server-initiated iq and waits for the client's answer. */
-  query(node: BinaryNode, timeoutMs = 10_000): Promise<BinaryNode> {
+  query(node: BinaryNode, timeoutMs = waitLimitMs): Promise<BinaryNode> {
     const id = node.attrs.id ?? randomBytes(6).toString('hex');
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

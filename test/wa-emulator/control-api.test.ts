@@ -8,6 +8,7 @@ import { DisconnectReason, proto } from 'baileys';
 import { BaileysClient } from './baileys-client.js';
 import { startControlApi, type ControlApi, type InboxEntry } from './control-api.js';
 import { startEmulator, type WaEmulator } from './index.js';
+import { waitLimitMs } from '../support/eventually.js';
 
 const OWNER = '79001112233';
 const ANNA = '79005550101';
@@ -189,7 +190,7 @@ test('npm run emulator: prints where it listens, obeys its control URL, and ends
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line after 20 s; stdout: ${stdout} stderr: ${stderr}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no ready line after ${waitLimitMs} ms; stdout: ${stdout} stderr: ${stderr}`)), waitLimitMs);
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         if (/npm start\n/.test(stdout)) {

@@ -8,6 +8,7 @@ import { Connection } from './connection.js';
 import { Faults } from './faults.js';
 import { Inbox, type ReceivedMessage } from './inbox.js';
 import { NoiseServer, type ClientHello } from './noise-server.js';
+import { waitLimitMs } from '../support/eventually.js';
 
 /** Answers one kind of iq; a handler that returns without replying must reply later itself. */
 export type IqHandler = (connection: Connection, iq: BinaryNode, child: BinaryNode | undefined) => void | Promise<void>;
@@ -151,7 +152,7 @@ export class WaEmulator {
   }
 
   /** Resolves once the server acked message `id`: nothing about a message reaches its sender before that. */
-  acknowledged(id: string, timeoutMs = 5_000): Promise<void> {
+  acknowledged(id: string, timeoutMs = waitLimitMs): Promise<void> {
     return this.acks.until(() => this.acked.has(id), () => `the ack of message ${id}`, timeoutMs);
   }
 

@@ -1,5 +1,6 @@
 import { jidDecode, type proto } from 'baileys';
 import { Conditions } from '../../src/engines/baileys/conditions.js';
+import { waitLimitMs } from '../support/eventually.js';
 
 /** One message as an emulated device decrypted it. */
 export interface ReceivedMessage {
@@ -53,7 +54,7 @@ export class Inbox {
   }
 
   /** Resolves with the first message (already here or arriving) that matches. */
-  async waitFor(match: (message: ReceivedMessage) => boolean, timeoutMs = 5_000): Promise<ReceivedMessage> {
+  async waitFor(match: (message: ReceivedMessage) => boolean, timeoutMs = waitLimitMs): Promise<ReceivedMessage> {
     let found: ReceivedMessage | undefined;
     await this.arrivals.until(() => (found = this.messages.find(match)) !== undefined, () => 'a matching message', timeoutMs);
     return found!;

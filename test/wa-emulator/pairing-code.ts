@@ -16,6 +16,7 @@ import type { Connection } from './connection.js';
 import type { CurveKeyPair } from './certificates.js';
 import type { EmulatorModule, WaEmulator } from './emulator.js';
 import { completeLink } from './linking.js';
+import { waitLimitMs } from '../support/eventually.js';
 
 /** A client waiting for its pairing code to be typed on the phone. */
 interface PendingPairing {
@@ -65,7 +66,7 @@ async function unwrapWithCode(code: string, wrapped: Buffer): Promise<Buffer> {
 }
 
 /** The client that asked for a code for `phone`; its request may still be on the wire. */
-async function waitingClient(emulator: WaEmulator, phone: string, timeoutMs = 5_000): Promise<PendingPairing> {
+async function waitingClient(emulator: WaEmulator, phone: string, timeoutMs = waitLimitMs): Promise<PendingPairing> {
   const pending = pendingOf(emulator);
   let pairing: PendingPairing | undefined;
   const waiting = () => (pairing = pending.list.find((p) => p.phone === phone && !p.connection.closed && !p.primaryEphemeral)) !== undefined;
