@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectorError } from '../domain/errors.js';
+import { Budget } from './budget.js';
 import { compileNode } from './compile.js';
 import { parseExpression } from './parser.js';
 
-const run = (source: string, scope: Record<string, unknown> = {}) => compileNode(parseExpression(source), source)(scope);
+const run = (source: string, scope: Record<string, unknown> = {}) => compileNode(parseExpression(source), source)(scope, new Budget());
 
 const failsAt = (source: string, scope: Record<string, unknown>, position: number, words: RegExp) =>
   assert.throws(() => run(source, scope), (error: unknown) => {
@@ -97,8 +98,8 @@ describe('evaluating compiled expressions', () => {
 
   it('builds a fresh object and array on every evaluation', () => {
     const evaluate = compileNode(parseExpression('[{ a: 1 }]'), '[{ a: 1 }]');
-    const first = evaluate({}) as { a: number }[];
-    const second = evaluate({}) as { a: number }[];
+    const first = evaluate({}, new Budget()) as { a: number }[];
+    const second = evaluate({}, new Budget()) as { a: number }[];
     assert.notEqual(first, second);
     assert.notEqual(first[0], second[0]);
   });
