@@ -76,6 +76,16 @@ describe('budgets', () => {
     assert.ok(budget.steps <= maxSteps + text.length);
   });
 
+  it('counts a long template and a long "+" chain by what they append, not by every partial text', () => {
+    const word = 'w'.repeat(30);
+    const template = evaluate('${allValues.word}'.repeat(500), { word });
+    assert.equal((template.value as string).length, 500 * 30);
+    assert.ok(template.budget.steps <= 500 * 30, `${template.budget.steps} steps`);
+    const chain = evaluate(Array(600).fill('allValues.word').join('+'), { word });
+    assert.equal((chain.value as string).length, 600 * 30);
+    assert.ok(chain.budget.steps <= 600 * 30, `${chain.budget.steps} steps`);
+  });
+
   it('refuses a list longer than the steps left before going through it', () => {
     const list = new Array<string>(maxSteps + 1).fill('');
     const { budget } = refused('join(allValues.list, "")', { list }, /needs more than 1,000,000 steps/);

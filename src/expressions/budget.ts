@@ -37,6 +37,15 @@ export class Budget {
 
   /** Refuses a text of `length` characters before it is built, and counts building it. */
   allowText(length: number): void {
+    this.checkLength(length);
+    this.spend(length);
+  }
+
+  /**
+   * Refuses a text of `length` characters before it is built, without counting it: for a text
+   * that grows by appending, where each step is counted as what it appends.
+   */
+  checkLength(length: number): void {
     if (length > this.maxTextLength) {
       throw new ConnectorError(
         'EXPRESSION_ERROR',
@@ -44,6 +53,5 @@ export class Budget {
         { length, maxTextLength: this.maxTextLength },
       );
     }
-    this.spend(length);
   }
 }

@@ -96,6 +96,14 @@ describe('evaluating compiled expressions', () => {
     ]);
   });
 
+  it('evaluates a flat chain of 4,999 operators in a loop, without overflowing the stack', () => {
+    const terms = 4_999;
+    assert.equal(run(Array(terms).fill('a').join('+'), { a: 1 }), terms);
+    assert.equal(run(Array(terms).fill('a').join('+'), { a: 'b' }), 'b'.repeat(terms));
+    assert.equal(run(Array(3_333).fill('a').join('||'), { a: 0 }), 0);
+    assert.equal(run(`1${'-a'.repeat(terms - 1)}`, { a: 1 }), 1 - (terms - 1));
+  });
+
   it('builds a fresh object and array on every evaluation', () => {
     const evaluate = compileNode(parseExpression('[{ a: 1 }]'), '[{ a: 1 }]');
     const first = evaluate({}, new Budget()) as { a: number }[];

@@ -1,9 +1,10 @@
-import type { Call, Index, Member, Node } from './ast.js';
+import type { Binary, Call, Index, Logical, Member, Node } from './ast.js';
 import { forbiddenKeys } from './ast.js';
 import type { Budget } from './budget.js';
 import { expressionError, failureAt } from './failure.js';
 import { helperSignatures, helpers } from './helpers.js';
-import { compileBinary, compileUnary } from './operators.js';
+import { binaryLink, compileChain, compileUnary, logicalLink } from './operators.js';
+import type { Link } from './operators.js';
 import { textAt } from './text.js';
 
 /** The data an expression reads: its root names are this object's OWN properties. */
@@ -59,14 +60,8 @@ export function compileNode(node: Node, source: string, inChain = false): Evalua
     case 'Unary':
       return compileUnary(node, compileNode(node.argument, source), source);
     case 'Binary':
-      return compileBinary(node, compileNode(node.left, source), compileNode(node.right, source), source);
-    case 'Logical': {
-      const left = compileNode(node.left, source);
-      const right = compileNode(node.right, source);
-      if (node.operator === '&&') return (scope, budget) => left(scope, budget) && right(scope, budget);
-      if (node.operator === '||') return (scope, budget) => left(scope, budget) || right(scope, budget);
-      return (scope, budget) => left(scope, budget) ?? right(scope, budget);
-    }
+    case 'Logical':
+      return compileInfix(node, source);
     case 'Conditional': {
       const test = compileNode(node.test, source);
       const consequent = compileNode(node.consequent, source);
@@ -109,7 +104,8 @@ export function compileParts(quasis: readonly string[], expressions: readonly No
       const position = positions[i] as number;
       const piece = textAt((parts[i] as Evaluator)(scope, budget), source, position, budget) + (texts[i] as string);
       try {
-        budget.allowText(out.length + piece.length);
+        budget.checkLength(out.length + piece.length);
+        budget.spend(piece.length);
       } catch (error) {
         throw failureAt(error, source, position);
       }
@@ -117,6 +113,24 @@ export function compileParts(quasis: readonly string[], expressions: readonly No
     }
     return out;
   };
+}
+
+/**
+ * An infix operator and every infix operator down its left side, as one chain evaluated in a loop,
+ * so neither compiling nor evaluating `a + a + … + a` recurses once per operator.
+ */
+function compileInfix(node: Binary | Logical, source: string): Evaluator {
+  const spine: (Binary | Logical)[] = [];
+  let first: Node = node;
+  while (first.type === 'Binary' || first.type === 'Logical') {
+    spine.push(first);
+    first = first.left;
+  }
+  const links: Link[] = spine.reverse().map((link) => {
+    const right = compileNode(link.right, source);
+    return link.type === 'Binary' ? binaryLink(link, right, source) : logicalLink(link, right);
+  });
+  return compileChain(compileNode(first, source), links);
 }
 
 function compileMember(node: Member, source: string, inChain: boolean): Evaluator {

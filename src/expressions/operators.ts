@@ -1,6 +1,6 @@
-import type { Binary, Unary } from './ast.js';
+import type { Binary, Logical, Unary } from './ast.js';
 import type { Budget } from './budget.js';
-import type { Evaluator } from './compile.js';
+import type { Evaluator, Scope } from './compile.js';
 import { failureAt } from './failure.js';
 import { measureData } from './measure.js';
 
@@ -31,30 +31,63 @@ const operations: Readonly<Record<Binary['operator'], Operation>> = {
   '<': (l, r) => l < r, '>': (l, r) => l > r, '<=': (l, r) => l <= r, '>=': (l, r) => l >= r,
 };
 
-/** A binary operator over its compiled operands. */
-export function compileBinary(node: Binary, left: Evaluator, right: Evaluator, source: string): Evaluator {
-  const operation = operations[node.operator];
-  switch (node.operator) {
+/** One link of a chain `a + b - c …`: combines the value so far with the link's right operand. */
+export type Link = (left: unknown, scope: Scope, budget: Budget) => unknown;
+
+/**
+ * A chain of infix operators, evaluated in a loop: `a + b + … + z` parses as a tree as deep as
+ * the chain is long (each `+` holds the ones before it on its left), and closures calling closures
+ * that deep would overflow the stack. `links` are in the order they apply.
+ */
+export function compileChain(first: Evaluator, links: readonly Link[]): Evaluator {
+  return (scope, budget) => {
+    let value = first(scope, budget);
+    for (const link of links) value = link(value, scope, budget);
+    return value;
+  };
+}
+
+/** `&&`, `||` or `??` with `right` evaluated only when JavaScript would. */
+export function logicalLink(node: Logical, right: Evaluator): Link {
+  if (node.operator === '&&') return (left, scope, budget) => left && right(scope, budget);
+  if (node.operator === '||') return (left, scope, budget) => left || right(scope, budget);
+  return (left, scope, budget) => left ?? right(scope, budget);
+}
+
+/** A binary operator applied to the value so far and `right`; a failure names the operator's spot. */
+export function binaryLink(node: Binary, right: Evaluator, source: string): Link {
+  const operate = operator(node.operator);
+  return (left, scope, budget) => {
+    try {
+      return operate(left, right(scope, budget), budget);
+    } catch (error) {
+      throw failureAt(error, source, node.start);
+    }
+  };
+}
+
+type Operate = (left: unknown, right: unknown, budget: Budget) => unknown;
+
+function operator(name: Binary['operator']): Operate {
+  const operation = operations[name];
+  switch (name) {
     case '===':
-      return (scope, budget) => left(scope, budget) === right(scope, budget);
     case '!==':
-      return (scope, budget) => left(scope, budget) !== right(scope, budget);
+      return operation as Operate;
     case '+':
-      return guarded((scope, budget) => add(left(scope, budget), right(scope, budget), budget), source, node.start);
+      return add;
     case '==':
     case '!=':
-      return guarded((scope, budget) => {
-        const l = left(scope, budget);
-        const r = right(scope, budget);
+      return (l, r, budget) => {
         // Only an object met by a primitive is turned into text; `list != null` stays cheap.
         if (isObject(l) !== isObject(r) && l != null && r != null) {
           convertible(l, budget);
           convertible(r, budget);
         }
         return operation(l as number, r as number);
-      }, source, node.start);
+      };
     default:
-      return guarded((scope, budget) => operation(convertible(left(scope, budget), budget) as number, convertible(right(scope, budget), budget) as number), source, node.start);
+      return (l, r, budget) => operation(convertible(l, budget) as number, convertible(r, budget) as number);
   }
 }
 
@@ -62,7 +95,10 @@ export function compileBinary(node: Binary, left: Evaluator, right: Evaluator, s
 function add(left: unknown, right: unknown, budget: Budget): unknown {
   if (typeof left === 'number' && typeof right === 'number') return left + right;
   if (typeof left === 'string' && typeof right === 'string') {
-    budget.allowText(left.length + right.length);
+    budget.checkLength(left.length + right.length);
+    // Engines join two texts without copying the longer one, so a long chain `a + b + …` costs
+    // what it appends, not the length of every partial sum.
+    budget.spend(Math.min(left.length, right.length));
     return left + right;
   }
   // Other operands are short once measured (numbers, booleans, measured arrays), so the sum is too.
