@@ -126,6 +126,15 @@ describe('outcomes that leave through the error boundary', () => {
     assert.deepEqual(seenByAnna(), []);
   });
 
+  test('a runaway expression (6.6 KB of literals that would join into 386 MB) is EXPRESSION_ERROR and nothing is sent', async () => {
+    const zeros = `[${'0,'.repeat(1600)}]`;
+    const text = `\${upper(join(${zeros}, join(${zeros}, "${'x'.repeat(150)}")))}`;
+    const error = failed(await run({ action: 'sendMessage', chat: anna, text }), 'EXPRESSION_ERROR');
+    assert.equal(error.details?.expression, text);
+    assert.match(error.message, /^text: A text of 239,850 characters is too long \(at most 65,536\)/);
+    assert.deepEqual(seenByAnna(), []);
+  });
+
   test('missing or unknown properties are VALIDATION_ERROR', async () => {
     failed(await run({ action: 'sendFax', chat: anna }), 'VALIDATION_ERROR');
     failed(await run({ action: 'sendMessage', chat: anna }), 'VALIDATION_ERROR');

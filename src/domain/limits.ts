@@ -29,3 +29,17 @@ export const defaultMediaSizeLimits: MediaSizeLimits = {
   audio: 16 * MB,
   document: 100 * MB,
 };
+
+/**
+ * What one evaluation of a designer's expression may spend (docs/expressions.md, "Budgets"), so
+ * that a runaway expression fails in milliseconds with memory bounded instead of blocking the
+ * process.
+ */
+export const expressionLimits = {
+  /** The longest text an expression may build: WhatsApp's own ceiling for a message text. */
+  maxTextLength: 65_536,
+  /** Characters and items helpers and operators may go through in one evaluation. */
+  maxSteps: 1_000_000,
+  /** How deeply data (allValues) may nest when it is turned into text or compared. */
+  maxDataDepth: 100,
+} as const;

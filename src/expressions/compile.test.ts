@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectorError } from '../domain/errors.js';
+import { Budget } from './budget.js';
 import { compileNode } from './compile.js';
 import { parseExpression } from './parser.js';
 
-const run = (source: string, scope: Record<string, unknown> = {}) => compileNode(parseExpression(source), source)(scope);
+const run = (source: string, scope: Record<string, unknown> = {}) => compileNode(parseExpression(source), source)(scope, new Budget());
 
 const failsAt = (source: string, scope: Record<string, unknown>, position: number, words: RegExp) =>
   assert.throws(() => run(source, scope), (error: unknown) => {
@@ -95,10 +96,18 @@ describe('evaluating compiled expressions', () => {
     ]);
   });
 
+  it('evaluates a flat chain of 4,999 operators in a loop, without overflowing the stack', () => {
+    const terms = 4_999;
+    assert.equal(run(Array(terms).fill('a').join('+'), { a: 1 }), terms);
+    assert.equal(run(Array(terms).fill('a').join('+'), { a: 'b' }), 'b'.repeat(terms));
+    assert.equal(run(Array(3_333).fill('a').join('||'), { a: 0 }), 0);
+    assert.equal(run(`1${'-a'.repeat(terms - 1)}`, { a: 1 }), 1 - (terms - 1));
+  });
+
   it('builds a fresh object and array on every evaluation', () => {
     const evaluate = compileNode(parseExpression('[{ a: 1 }]'), '[{ a: 1 }]');
-    const first = evaluate({}) as { a: number }[];
-    const second = evaluate({}) as { a: number }[];
+    const first = evaluate({}, new Budget()) as { a: number }[];
+    const second = evaluate({}, new Budget()) as { a: number }[];
     assert.notEqual(first, second);
     assert.notEqual(first[0], second[0]);
   });

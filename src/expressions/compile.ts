@@ -1,7 +1,10 @@
-import type { Binary, Call, Index, Member, Node, Unary } from './ast.js';
+import type { Binary, Call, Index, Logical, Member, Node } from './ast.js';
 import { forbiddenKeys } from './ast.js';
+import type { Budget } from './budget.js';
 import { expressionError, failureAt } from './failure.js';
 import { helperSignatures, helpers } from './helpers.js';
+import { binaryLink, compileChain, compileUnary, logicalLink } from './operators.js';
+import type { Link } from './operators.js';
 import { textAt } from './text.js';
 
 /** The data an expression reads: its root names are this object's OWN properties. */
@@ -11,11 +14,14 @@ export type Scope = Readonly<Record<string, unknown>>;
 export interface CompiledExpression {
   /** The field text it was compiled from. */
   readonly source: string;
-  /** Evaluates against `scope`; throws ConnectorError EXPRESSION_ERROR with a position. */
-  evaluate(scope: Scope): unknown;
+  /**
+   * Evaluates against `scope`; throws ConnectorError EXPRESSION_ERROR with a position. `budget`
+   * bounds the work and the texts built (the documented defaults unless given).
+   */
+  evaluate(scope: Scope, budget?: Budget): unknown;
 }
 
-export type Evaluator = (scope: Scope) => unknown;
+export type Evaluator = (scope: Scope, budget: Budget) => unknown;
 
 type Data = Record<PropertyKey, unknown>;
 
@@ -44,35 +50,29 @@ export function compileNode(node: Node, source: string, inChain = false): Evalua
       return compileIndex(node, source, inChain);
     case 'Chain': {
       const inner = compileNode(node.expression, source, true);
-      return (scope) => {
-        const value = inner(scope);
+      return (scope, budget) => {
+        const value = inner(scope, budget);
         return value === shortCircuit ? undefined : value;
       };
     }
     case 'Call':
       return compileCall(node, source);
     case 'Unary':
-      return compileUnary(node, source);
+      return compileUnary(node, compileNode(node.argument, source), source);
     case 'Binary':
-      return compileBinary(node, source);
-    case 'Logical': {
-      const left = compileNode(node.left, source);
-      const right = compileNode(node.right, source);
-      if (node.operator === '&&') return (scope) => left(scope) && right(scope);
-      if (node.operator === '||') return (scope) => left(scope) || right(scope);
-      return (scope) => left(scope) ?? right(scope);
-    }
+    case 'Logical':
+      return compileInfix(node, source);
     case 'Conditional': {
       const test = compileNode(node.test, source);
       const consequent = compileNode(node.consequent, source);
       const alternate = compileNode(node.alternate, source);
-      return (scope) => (test(scope) ? consequent(scope) : alternate(scope));
+      return (scope, budget) => (test(scope, budget) ? consequent(scope, budget) : alternate(scope, budget));
     }
     case 'Array': {
       const items = node.elements.map((element) => compileNode(element, source));
-      return (scope) => {
+      return (scope, budget) => {
         const out = new Array<unknown>(items.length);
-        for (let i = 0; i < items.length; i++) out[i] = (items[i] as Evaluator)(scope);
+        for (let i = 0; i < items.length; i++) out[i] = (items[i] as Evaluator)(scope, budget);
         return out;
       };
     }
@@ -80,9 +80,9 @@ export function compileNode(node: Node, source: string, inChain = false): Evalua
       // Keys are fixed by the parser, which refuses __proto__, so plain assignment cannot reach a prototype.
       const keys = node.properties.map((property) => property.key);
       const values = node.properties.map((property) => compileNode(property.value, source));
-      return (scope) => {
+      return (scope, budget) => {
         const out: Data = {};
-        for (let i = 0; i < keys.length; i++) out[keys[i] as string] = (values[i] as Evaluator)(scope);
+        for (let i = 0; i < keys.length; i++) out[keys[i] as string] = (values[i] as Evaluator)(scope, budget);
         return out;
       };
     }
@@ -98,13 +98,39 @@ export function compileParts(quasis: readonly string[], expressions: readonly No
   const texts = quasis.slice(1);
   const first = quasis[0] ?? '';
   const count = parts.length;
-  return (scope) => {
+  return (scope, budget) => {
     let out = first;
     for (let i = 0; i < count; i++) {
-      out += textAt((parts[i] as Evaluator)(scope), source, positions[i] as number) + (texts[i] as string);
+      const position = positions[i] as number;
+      const piece = textAt((parts[i] as Evaluator)(scope, budget), source, position, budget) + (texts[i] as string);
+      try {
+        budget.checkLength(out.length + piece.length);
+        budget.spend(piece.length);
+      } catch (error) {
+        throw failureAt(error, source, position);
+      }
+      out += piece;
     }
     return out;
   };
+}
+
+/**
+ * An infix operator and every infix operator down its left side, as one chain evaluated in a loop,
+ * so neither compiling nor evaluating `a + a + … + a` recurses once per operator.
+ */
+function compileInfix(node: Binary | Logical, source: string): Evaluator {
+  const spine: (Binary | Logical)[] = [];
+  let first: Node = node;
+  while (first.type === 'Binary' || first.type === 'Logical') {
+    spine.push(first);
+    first = first.left;
+  }
+  const links: Link[] = spine.reverse().map((link) => {
+    const right = compileNode(link.right, source);
+    return link.type === 'Binary' ? binaryLink(link, right, source) : logicalLink(link, right);
+  });
+  return compileChain(compileNode(first, source), links);
 }
 
 function compileMember(node: Member, source: string, inChain: boolean): Evaluator {
@@ -123,8 +149,8 @@ function compileMember(node: Member, source: string, inChain: boolean): Evaluato
     };
   }
   const read = compileNode(node.object, source, inChain);
-  return (scope) => {
-    const object = read(scope);
+  return (scope, budget) => {
+    const object = read(scope, budget);
     if (object === null || object === undefined) {
       if (optional) return shortCircuit;
       throw cannotRead(object);
@@ -139,8 +165,8 @@ function compileIndex(node: Index, source: string, inChain: boolean): Evaluator 
   const index = compileNode(node.index, source);
   const { optional } = node;
   const written = source.slice(node.index.start, node.index.end);
-  return (scope) => {
-    const object = read(scope);
+  return (scope, budget) => {
+    const object = read(scope, budget);
     if (object === null || object === undefined) {
       if (optional) return shortCircuit;
       throw expressionError(source, node.index.start, `Cannot read [${written}] of ${String(object)}`, {
@@ -148,7 +174,7 @@ function compileIndex(node: Index, source: string, inChain: boolean): Evaluator 
       });
     }
     if (object === shortCircuit) return shortCircuit;
-    const key = index(scope);
+    const key = index(scope, budget);
     if (typeof key === 'string') {
       if (forbiddenKeys.has(key)) {
         throw expressionError(source, node.index.start, `"${key}" cannot be read`, { hint: "only the data's own properties are available" });
@@ -180,79 +206,32 @@ function compileCall(node: Call, source: string): Evaluator {
   const failed = (error: unknown) => failureAt(error, source, node.start, { helper: callee });
   const [a, b] = args;
   if (count === 1 && a !== undefined) {
-    return (scope) => {
-      const first = a(scope);
+    return (scope, budget) => {
+      const first = a(scope, budget);
       try {
-        return helper(first);
+        return helper(budget, first);
       } catch (error) {
         throw failed(error);
       }
     };
   }
   if (count === 2 && a !== undefined && b !== undefined) {
-    return (scope) => {
-      const first = a(scope);
-      const second = b(scope);
+    return (scope, budget) => {
+      const first = a(scope, budget);
+      const second = b(scope, budget);
       try {
-        return helper(first, second);
+        return helper(budget, first, second);
       } catch (error) {
         throw failed(error);
       }
     };
   }
-  return (scope) => {
-    const values = args.map((arg) => arg(scope));
+  return (scope, budget) => {
+    const values = args.map((arg) => arg(scope, budget));
     try {
-      return helper(...values);
+      return helper(budget, ...values);
     } catch (error) {
       throw failed(error);
-    }
-  };
-}
-
-function compileUnary(node: Unary, source: string): Evaluator {
-  const argument = compileNode(node.argument, source);
-  switch (node.operator) {
-    case '!':
-      return (scope) => !argument(scope);
-    case 'typeof':
-      return (scope) => typeof argument(scope);
-    case '-':
-      return guarded((scope) => -(argument(scope) as number), source, node.start);
-    case '+':
-      return guarded((scope) => +(argument(scope) as number), source, node.start);
-  }
-}
-
-type Operation = (left: number, right: number) => unknown;
-
-// Typed as numbers for the compiler only: at run time these are JavaScript's own operators,
-// with their usual meaning for strings and mixed types.
-const operations: Readonly<Record<Binary['operator'], Operation>> = {
-  '+': (l, r) => l + r, '-': (l, r) => l - r, '*': (l, r) => l * r, '/': (l, r) => l / r,
-  '%': (l, r) => l % r, '**': (l, r) => l ** r,
-  // Loose equality on purpose: the language keeps JavaScript's meaning of == and !=.
-  '==': (l, r) => l == r, '!=': (l, r) => l != r,
-  '===': (l, r) => l === r, '!==': (l, r) => l !== r,
-  '<': (l, r) => l < r, '>': (l, r) => l > r, '<=': (l, r) => l <= r, '>=': (l, r) => l >= r,
-};
-
-function compileBinary(node: Binary, source: string): Evaluator {
-  const left = compileNode(node.left, source);
-  const right = compileNode(node.right, source);
-  const operation = operations[node.operator];
-  if (node.operator === '===') return (scope) => left(scope) === right(scope);
-  if (node.operator === '!==') return (scope) => left(scope) !== right(scope);
-  return guarded((scope) => operation(left(scope) as number, right(scope) as number), source, node.start);
-}
-
-/** Operators on objects without a usable toString (e.g. null-prototype data) throw; name the spot. */
-function guarded(evaluate: Evaluator, source: string, position: number): Evaluator {
-  return (scope) => {
-    try {
-      return evaluate(scope);
-    } catch (error) {
-      throw failureAt(error, source, position);
     }
   };
 }

@@ -1,9 +1,11 @@
+import { Budget } from './budget.js';
 import { formatDate } from './dates.js';
 import { describe } from './failure.js';
 import { defaultLocale, helperError, numberFormat, pickNumberOptions } from './intl.js';
 import { toText } from './text.js';
 
-export type Helper = (...args: unknown[]) => unknown;
+/** A helper gets the evaluation's budget first, then the expression's arguments. */
+export type Helper = (budget: Budget, ...args: unknown[]) => unknown;
 
 /**
  * Formats a number for people with Intl.NumberFormat (formatters are cached).
@@ -45,14 +47,35 @@ function fallbackTo(value?: unknown, fallback?: unknown): unknown {
   return value === null || value === undefined || value === '' ? fallback : value;
 }
 
-/** The items of an array as text, between `separator` (default ", "); missing → "". */
-export function join(list?: unknown, separator?: unknown): string {
+/**
+ * The items of an array as text, between `separator` (default ", "); missing → "". The length of
+ * the result is known before it is joined, so a join too long for the budget never happens.
+ */
+export function join(list?: unknown, separator?: unknown, budget: Budget = new Budget()): string {
   if (list === null || list === undefined) return '';
   if (!Array.isArray(list)) throw helperError('join', `${describe(list)} is not an array`);
-  const between = separator === undefined || separator === null ? ', ' : toText(separator);
-  let out = '';
-  for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : between) + toText(list[i]);
-  return out;
+  const between = separator === undefined || separator === null ? ', ' : toText(separator, budget);
+  budget.spend(list.length);
+  const items: string[] = [];
+  let length = between.length * Math.max(0, list.length - 1);
+  if (length > budget.maxTextLength) budget.allowText(length);
+  for (const item of list as unknown[]) {
+    const text = toText(item, budget);
+    length += text.length;
+    if (length > budget.maxTextLength) budget.allowText(length);
+    items.push(text);
+  }
+  budget.allowText(length);
+  return items.join(between);
+}
+
+/** Changes a text whose length the change may at most triple (upper-casing "ß" gives "SS"). */
+function changeText(budget: Budget, value: unknown, change: (text: string) => string): string {
+  const text = toText(value, budget);
+  budget.allowText(text.length);
+  const changed = change(text);
+  if (changed.length > text.length) budget.allowText(changed.length);
+  return changed;
 }
 
 /** Characters of a string, items of an array, keys of an object; missing → 0. */
@@ -69,16 +92,20 @@ export function length(value?: unknown): number {
  */
 export const helpers: Readonly<Record<string, Helper>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, Helper>, {
-    formatDate,
-    formatNumber,
-    upper: (value?: unknown) => toText(value).toUpperCase(),
-    lower: (value?: unknown) => toText(value).toLowerCase(),
-    trim: (value?: unknown) => toText(value).trim(),
-    join,
-    default: fallbackTo,
-    number,
-    string: (value?: unknown) => toText(value),
-    length,
+    formatDate: (budget: Budget, value?: unknown, format?: unknown, timeZone?: unknown, locale?: unknown) => {
+      // A pattern letter gives at most a few characters, so the pattern's length bounds the result.
+      if (typeof format === 'string') budget.allowText(format.length);
+      return formatDate(value, format, timeZone, locale);
+    },
+    formatNumber: (_, value?: unknown, options?: unknown, locale?: unknown) => formatNumber(value, options, locale),
+    upper: (budget: Budget, value?: unknown) => changeText(budget, value, (text) => text.toUpperCase()),
+    lower: (budget: Budget, value?: unknown) => changeText(budget, value, (text) => text.toLowerCase()),
+    trim: (budget: Budget, value?: unknown) => changeText(budget, value, (text) => text.trim()),
+    join: (budget: Budget, list?: unknown, separator?: unknown) => join(list, separator, budget),
+    default: (_, value?: unknown, fallback?: unknown) => fallbackTo(value, fallback),
+    number: (_, value?: unknown) => number(value),
+    string: (budget: Budget, value?: unknown) => toText(value, budget),
+    length: (_, value?: unknown) => length(value),
   } satisfies Record<string, Helper>),
 );
 

@@ -22,3 +22,4 @@ export { formatDate, defaultDatePattern } from './dates.js';
 export { defaultLocale, defaultTimeZone } from './intl.js';
 export { toText } from './text.js';
 export { maxSourceLength, maxNestingDepth } from './failure.js';
+export { Budget } from './budget.js';

@@ -152,9 +152,19 @@ describe('parser', () => {
   it(`stops at ${maxNestingDepth} levels of nesting instead of overflowing the stack`, () => {
     const deep = (depth: number) => `${'('.repeat(depth)}1${')'.repeat(depth)}`;
     assert.equal(parsed(deep(20)), '1');
-    for (const source of [deep(500), '!'.repeat(5000) + 'a', `a${'+a'.repeat(3000)}`, '['.repeat(3000), 'a.b'.repeat(1) + '.b'.repeat(3000), '`${'.repeat(1000)]) {
+    for (const source of [deep(500), '!'.repeat(5000) + 'a', `2${'**2'.repeat(3000)}`, '['.repeat(3000), 'a.b'.repeat(1) + '.b'.repeat(3000), '`${'.repeat(1000)]) {
       assert.throws(() => parseExpression(source), (error: unknown) => error instanceof ConnectorError && error.code === 'EXPRESSION_ERROR' && /nested too deeply/.test(error.message));
     }
+  });
+
+  it('reads a flat chain of 64 or 4,999 "+" as a chain, not as nesting', () => {
+    assert.equal(parsed(`a${'+a'.repeat(3)}`), '(+ (+ (+ a a) a) a)');
+    for (const terms of [64, 65, 4_999]) {
+      const node = parseExpression(Array(terms).fill('a').join('+'));
+      assert.equal(node.type, 'Binary');
+    }
+    const mixed = parseExpression(`a${' + a * a || a && a'.repeat(400)}`);
+    assert.equal(mixed.type, 'Logical');
   });
 
   it(`refuses text longer than ${maxSourceLength} characters before reading it`, () => {

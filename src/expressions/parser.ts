@@ -88,9 +88,14 @@ class Parser {
       if (token.value === '**' && left.type === 'Unary' && !this.grouped.has(left)) {
         throw this.unexpected(token, 'wrap the unary operand of "**" in parentheses');
       }
-      this.enter();
-      levels++;
-      const right = this.parseBinary(token.value === '**' ? power - 1 : power);
+      // A flat chain `a + b + c` loops here and is not nesting; only the right-associative "**"
+      // recurses once per operator, so only it counts against the depth.
+      const rightAssociative = token.value === '**';
+      if (rightAssociative) {
+        this.enter();
+        levels++;
+      }
+      const right = this.parseBinary(rightAssociative ? power - 1 : power);
       if (token.value === '??' || token.value === '||' || token.value === '&&') {
         this.refuseMixedCoalescing(token, left, right);
         left = { type: 'Logical', operator: token.value as LogicalOperator, left, right, start: left.start, end: right.end };

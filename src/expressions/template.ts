@@ -1,4 +1,5 @@
 import type { Node } from './ast.js';
+import { Budget } from './budget.js';
 import type { CompiledExpression, Evaluator, Scope } from './compile.js';
 import { compileNode, compileParts } from './compile.js';
 import { expressionError, failureAt } from './failure.js';
@@ -80,12 +81,12 @@ export function compileExpressionUncached(source: string): CompiledExpression {
 function compiled(source: string, run: Evaluator, position: number): CompiledExpression {
   return Object.freeze({
     source,
-    evaluate(scope: Scope): unknown {
+    evaluate(scope: Scope, budget: Budget = new Budget()): unknown {
       if (typeof scope !== 'object' || scope === null) {
         throw expressionError(source, position, 'No data to evaluate against', { hint: 'the scope must be an object such as { allValues }' });
       }
       try {
-        return run(scope);
+        return run(scope, budget);
       } catch (error) {
         throw failureAt(error, source, position);
       }
