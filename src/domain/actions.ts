@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from './errors.js';
 import { limits } from './limits.js';
+import { storableText } from './text.js';
 
 /**
  * One schema per action: the single source of the request validation, the TypeScript types,
@@ -29,7 +30,7 @@ const chat = z
   .describe('Phone number in international format (+79001234567) or a chat id (…@s.whatsapp.net, …@g.us, …@lid)');
 
 export const attachmentSchema = z.object({
-  title: z.string().min(1).max(255).describe('Shown to the recipient; the file name of a document'),
+  title: z.string().min(1).max(255).refine(...storableText).describe('Shown to the recipient; the file name of a document'),
   url: z.string().min(1).max(4096).describe('http(s) address the file is fetched from'),
 });
 
@@ -40,20 +41,21 @@ export const attachmentFormatSchema = z
 export const locationSchema = z.object({
   latitude: z.number().min(-90).max(90),
   longitude: z.number().min(-180).max(180),
-  name: z.string().max(256).optional(),
-  address: z.string().max(1024).optional(),
+  name: z.string().max(256).refine(...storableText).optional(),
+  address: z.string().max(1024).refine(...storableText).optional(),
 });
 
 export const contactCardSchema = z.object({
-  name: z.string().min(1).max(256),
+  name: z.string().min(1).max(256).refine(...storableText),
   phones: z.array(z.string().min(3).max(32)).min(1).max(10),
-  organization: z.string().max(256).optional(),
-  email: z.string().max(256).optional(),
+  organization: z.string().max(256).refine(...storableText).optional(),
+  email: z.string().max(256).refine(...storableText).optional(),
 });
 
 const vcardText = z
   .string()
   .max(10_000)
+  .refine(...storableText)
   .refine((text) => /^\s*BEGIN:VCARD/i.test(text) && /END:VCARD\s*$/i.test(text), 'a vCard starts with BEGIN:VCARD and ends with END:VCARD');
 
 export const contactSchema = z
@@ -83,7 +85,7 @@ const emoji = z
 const sendMessage = z
   .object({
     chat,
-    text: z.string().max(limits.textMaxLength).optional().describe('Message text; the caption when attachments are sent'),
+    text: z.string().max(limits.textMaxLength).refine(...storableText).optional().describe('Message text; the caption when attachments are sent'),
     attachments: z
       .union([attachmentSchema, z.array(attachmentSchema).max(10)])
       .optional()
@@ -115,7 +117,7 @@ const forwardMessage = z.object({
 const editMessage = z.object({
   message: messageRefSchema,
   chat: chat.optional().describe('Chat of the message, when `message` is a bare id'),
-  text: z.string().min(1).max(limits.textMaxLength).describe('The new text (or caption of a media message)'),
+  text: z.string().min(1).max(limits.textMaxLength).refine(...storableText).describe('The new text (or caption of a media message)'),
 });
 
 const deleteMessage = z.object({

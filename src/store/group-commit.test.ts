@@ -48,15 +48,27 @@ test('what arrives during a write waits for it, then goes in the next batch', as
 test('a failed write rejects the adds of its batch only', async () => {
   const writer = recordingWriter();
   const commit = new GroupCommit(writer.write);
-  const failed = [commit.add(1), commit.add(2)];
+  const failed = commit.add(1);
   await turn();
   const next = commit.add(3);
   writer.pending[0]?.fail(new Error('disk full'));
-  for (const add of failed) await assert.rejects(add, /disk full/);
+  await assert.rejects(failed, /disk full/);
   await turn();
   writer.pending[1]?.finish();
   await next;
-  assert.deepEqual(writer.batches, [[1, 2], [3]]);
+  assert.deepEqual(writer.batches, [[1], [3]]);
+});
+
+test('a failed batch is written again item by item: only the item the database refuses fails', async () => {
+  const batches: number[][] = [];
+  const commit = new GroupCommit(async (items: number[]) => {
+    batches.push(items);
+    if (items.includes(13)) throw new Error('value 13 refused');
+  });
+  const outcomes = await Promise.allSettled([11, 12, 13, 14].map((n) => commit.add(n)));
+  assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  assert.match(String((outcomes[2] as PromiseRejectedResult).reason), /value 13 refused/);
+  assert.deepEqual(batches, [[11, 12, 13, 14], [11], [12], [13], [14]]);
 });
 
 test('a batch holds at most maxBatch items', async () => {

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { IdempotencyRecord, IdempotencyStore } from '../actions/idempotency.js';
 import type { Clock } from '../domain/clock.js';
+import { assertStorableText } from '../domain/text.js';
 import { sentMessages, type ActionResult } from '../domain/result.js';
 import type { BatchWriter } from './batch-writer.js';
 import { chunks } from './chunks.js';
@@ -39,9 +40,11 @@ export class StoreIdempotency implements IdempotencyStore {
    * Records a finished action: its key and result, and the messages it sent (for
    * `GET /v1/messages/{id}`, receipts and later actions), committed before it resolves. Puts made
    * together share one transaction (see `GroupCommit`). Keeps the first record under a key: a
-   * second put (a racing retry) is ignored, not an error.
+   * second put (a racing retry) is ignored, not an error. A message text no database can keep
+   * as given is VALIDATION_ERROR before it joins a batch.
    */
-  put(sessionId: string, key: string, record: IdempotencyRecord): Promise<void> {
+  async put(sessionId: string, key: string, record: IdempotencyRecord): Promise<void> {
+    for (const { text } of sentMessages(record.result)) assertStorableText('text', text);
     return this.commits.add({ sessionId, key, record, at: this.clock.now() });
   }
 

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ActionName } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import { laterStatus } from '../domain/message.js';
+import { assertStorableText } from '../domain/text.js';
 import type { MessageKind, MessageRecord, MessageStatus } from '../domain/message.js';
 import type { ActionResult } from '../domain/result.js';
 import type { Database, MessagesTable } from './schema.js';
@@ -40,6 +41,7 @@ export class MessageRepository {
    * result once saved is kept when a later save omits it.
    */
   async save(sessionId: string, message: MessageToSave): Promise<void> {
+    assertStorableText('text', message.text);
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -115,6 +117,7 @@ export class MessageRepository {
 
   /** Records an edit: the new text, or caption of a media message. Returns false when there is no such message. */
   async updateText(sessionId: string, id: string, text: string): Promise<boolean> {
+    assertStorableText('text', text);
     const result = await this.db
       .updateTable('messages')
       .set({ text, updated_at: this.clock.now() })

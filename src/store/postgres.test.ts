@@ -1,55 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase } from './database.js';
-import { describeDatabase } from './database-url.js';
 import { migrationProvider } from './migrations.js';
+import { isolatedPostgresUrl as isolatedUrl, skipPostgres as skip } from './postgres-test-support.js';
 import { describeStore } from './test-support.js';
-
-// CI starts PostgreSQL; these tests fail loudly when it is missing unless skipped on purpose.
-const serverUrl = process.env.STORE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const skip = process.env.STORE_SKIP_POSTGRES === '1' ? 'STORE_SKIP_POSTGRES=1' : false;
-
-const schemas: string[] = [];
-let admin: Promise<pg.Client> | undefined;
-
-after(async () => {
-  if (admin === undefined) return;
-  const client = await admin.catch(() => undefined);
-  if (client === undefined) return;
-  for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
-});
-
-/** A database URL confined to a new schema of its own, so parallel runs never meet. */
-async function isolatedUrl(): Promise<string> {
-  admin ??= connectAdmin();
-  const client = await admin;
-  const schema = `store_test_${process.pid}_${randomUUID().slice(0, 8)}`;
-  schemas.push(schema);
-  await client.query(`create schema "${schema}"`);
-  const url = new URL(serverUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
-}
-
-async function connectAdmin(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    return client;
-  } catch (error) {
-    const where = describeDatabase({ dialect: 'postgres', connectionString: serverUrl });
-    const reason = error instanceof AggregateError ? error.errors.map(String).join('; ') : String(error);
-    throw new Error(
-      `PostgreSQL is not reachable at ${where} (${reason}). Start it, point STORE_TEST_POSTGRES_URL at a server, ` +
-        'or set STORE_SKIP_POSTGRES=1 to skip the PostgreSQL store tests.',
-      { cause: error },
-    );
-  }
-}
 
 describeStore('PostgreSQL', async (clock) => openDatabase(await isolatedUrl(), { clock }), { skip });
 

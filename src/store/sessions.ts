@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../domain/clock.js';
+import { assertStorableText } from '../domain/text.js';
 import type { SessionState } from '../engines/engine.js';
 import type { Database, SessionsTable } from './schema.js';
 
@@ -31,8 +32,12 @@ export class SessionRepository {
     private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
-  /** Starts a session in `linking`. An id already in use is refused by the database. */
+  /**
+   * Starts a session in `linking`. An id already in use is refused by the database; a label no
+   * database can keep as given is VALIDATION_ERROR.
+   */
   async create(id: string, label?: string | null): Promise<SessionRecord> {
+    assertStorableText('label', label);
     const now = this.clock.now();
     const row = { id, state: 'linking', jid: null, label: label ?? null, created_at: now, updated_at: now, linked_at: null, last_seen_at: null };
     await this.db.insertInto('sessions').values(row).execute();

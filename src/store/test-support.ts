@@ -5,6 +5,7 @@ import { ManualClock } from '../domain/clock.js';
 import type { MessageRecord } from '../domain/message.js';
 import type { SendMessageResult } from '../domain/result.js';
 import type { Store } from './store.js';
+import { describeStoredText } from './text-test-support.js';
 
 const start = Date.parse('2026-03-02T09:00:00Z');
 
@@ -283,6 +284,8 @@ export function describeStore(name: string, open: (clock: ManualClock) => Promis
     test('the store answers a ping', async () => {
       await store.ping();
     });
+
+    describeStoredText(() => store, () => clock.now());
   });
 }
 

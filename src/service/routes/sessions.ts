@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { storableText } from '../../domain/text.js';
 import { requireAdmin } from '../auth.js';
 import type { LinkHub } from '../link-hub.js';
 import type { SessionService } from '../sessions.js';
@@ -28,7 +29,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
       tags: ['token service'],
       summary: 'Start linking a new WhatsApp session; open its linkUrl to scan the QR code',
       security: admin,
-      body: z.object({ label: z.string().max(200).optional() }).nullish(),
+      body: z.object({ label: z.string().max(200).refine(...storableText).optional() }).nullish(),
     },
   }, async (request, reply) => reply.code(201).send(await sessions.create(request.body?.label)));
 

@@ -1,0 +1,37 @@
+import { ConnectorError } from './errors.js';
+
+/**
+ * A NUL, or half of a UTF-16 surrogate pair without its other half. PostgreSQL's `text` cannot
+ * hold NUL at all, and a lone surrogate is not Unicode: UTF-8 (what both databases and WhatsApp
+ * carry) can only replace it with U+FFFD, so the text stored and sent would not be the text given.
+ */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
+const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why `text` cannot be stored and sent as given, or undefined when it can. */
+export function unstorableTextReason(text: string): string | undefined {
+  const found = unstorable.exec(text);
+  if (!found) return undefined;
+  const code = `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const what = found[0] === '\u0000' ? 'a NUL character' : 'a lone UTF-16 surrogate';
+  return `contains ${what} (${code}) at position ${found.index}, which cannot be stored or sent`;
+}
+
+/** The zod check for every free text a caller gives: `z.string().refine(...storableText)`. */
+export const storableText = [
+  (text: string) => unstorableTextReason(text) === undefined,
+  { message: 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored or sent' },
+] as const;
+
+/**
+ * Refuses text the store cannot keep as given, on every database alike, naming the field.
+ *
+ * @example assertStorableText('label', label);
+ */
+export function assertStorableText(field: string, text: string | null | undefined): void {
+  if (text === null || text === undefined) return;
+  const reason = unstorableTextReason(text);
+  if (reason !== undefined) {
+    throw new ConnectorError('VALIDATION_ERROR', `${field} ${reason}`, { issues: [{ path: field, message: reason }] });
+  }
+}
