@@ -19,6 +19,8 @@ export interface WhatsAppEngine {
   /** Unlinks the device; the session cannot act again. */
   logoutSession(sessionId: string): Promise<void>;
   getSessionStatus(sessionId: string): SessionStatus | undefined;
+  /** How many of the engine's sessions are in `state` now. */
+  countSessions(state: SessionState): number;
   /** Links by code instead of QR: the person types the code on their phone. */
   requestPairingCode(sessionId: string, phone: string): Promise<string>;
   /** Link events, receipts and state changes of every session. Returns the unsubscribe function. */
@@ -34,7 +36,10 @@ export interface WhatsAppEngine {
   close(): void | Promise<void>;
 }
 
-export type SessionState = 'linking' | 'connected' | 'reconnecting' | 'stopped' | 'logged_out';
+/** `failed`: linking ended without a phone (every QR code ran out); starting the session again links afresh. */
+export const sessionStates = ['linking', 'connected', 'reconnecting', 'stopped', 'failed', 'logged_out'] as const;
+
+export type SessionState = (typeof sessionStates)[number];
 
 export interface SessionStatus {
   sessionId: string;
@@ -50,6 +55,8 @@ export type EngineEvent =
   | { type: 'connected'; sessionId: string; jid: string; newLink: boolean }
   | { type: 'state'; sessionId: string; state: SessionState }
   | { type: 'link-failed'; sessionId: string; reason: string }
+  /** The connection to WhatsApp failed before it was of any use; the engine tries again in `retryInMs`. */
+  | { type: 'unreachable'; sessionId: string; reason: string; retryInMs: number }
   | { type: 'logged-out'; sessionId: string; reason: string }
   | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus };
 

@@ -37,6 +37,8 @@ export interface ServiceConfig {
   ackTimeoutMs: number;
   /** Baileys: how long each QR code is shown; unset → as WhatsApp Web (60 s, then 20 s each). */
   qrTimeoutMs: number | undefined;
+  /** Sessions that may be linking (showing QR codes) at once; one more is RATE_LIMITED. */
+  maxLinking: number;
 }
 
 const flag = z
@@ -67,6 +69,7 @@ const environment = z.object({
   CONNECTOR_RECONNECT_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
   CONNECTOR_ACK_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
   CONNECTOR_QR_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+  CONNECTOR_MAX_LINKING: z.coerce.number().int().min(1).default(50),
 });
 
 /**
@@ -104,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     reconnectWaitMs: e.CONNECTOR_RECONNECT_WAIT_MS,
     ackTimeoutMs: e.CONNECTOR_ACK_TIMEOUT_MS,
     qrTimeoutMs: e.CONNECTOR_QR_TIMEOUT_MS,
+    maxLinking: e.CONNECTOR_MAX_LINKING,
   };
 }
 

@@ -87,7 +87,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
 
     let publicUrl = config.publicUrl ?? '';
-    const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}` });
+    const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}`, maxLinking: config.maxLinking });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
     const actionLog = new ActionLogWriter(store, (error) => reportTo.log?.error({ err: error }, 'action log not written'));
     const actions = new ActionService({ runner, store, clock, metrics, actionLog });

@@ -24,6 +24,8 @@ export interface SessionServiceOptions {
   clock: Clock;
   /** `linkUrl(id)` → the link page's address as people reach it. */
   linkUrl(sessionId: string): string;
+  /** Sessions that may be linking at once (`CONNECTOR_MAX_LINKING`); one more is RATE_LIMITED. */
+  maxLinking: number;
 }
 
 /**
@@ -40,14 +42,18 @@ const tokenCacheSize = 10_000;
 
 export class SessionService {
   private readonly checkedTokens = new Map<string, { sessionId: string; tokenId: string; until: number }>();
+  /** Links being started: counted until the engine reports them `linking`, so a burst cannot slip past the limit. */
+  private starting = 0;
 
   constructor(private readonly options: SessionServiceOptions) {}
 
   async create(label: string | undefined): Promise<SessionView> {
     const { store, engine } = this.options;
     const sessionId = newId('ses');
-    await store.sessions.create(sessionId, label);
-    await engine.startSession(sessionId);
+    await this.startLinking(async () => {
+      await store.sessions.create(sessionId, label);
+      await engine.startSession(sessionId);
+    });
     return this.get(sessionId);
   }
 
@@ -121,7 +127,26 @@ export class SessionService {
   async resumeLinking(sessionId: string): Promise<void> {
     const row = await this.row(sessionId);
     const engineState = this.options.engine.getSessionStatus(sessionId)?.state;
-    if (row.jid === null && row.state !== 'logged_out' && engineState !== 'linking') await this.options.engine.startSession(sessionId);
+    if (row.jid === null && row.state !== 'logged_out' && engineState !== 'linking') await this.startLinking(() => this.options.engine.startSession(sessionId));
+  }
+
+  /**
+   * Runs `start` unless `maxLinking` sessions are linking already: each one holds a socket and
+   * rotates QR codes, so thousands at once starve everything else of CPU.
+   */
+  private async startLinking(start: () => Promise<void>): Promise<void> {
+    const { engine, maxLinking } = this.options;
+    if (engine.countSessions('linking') + this.starting >= maxLinking) {
+      throw new ConnectorError('RATE_LIMITED', `${maxLinking} sessions are linking already (CONNECTOR_MAX_LINKING); try again once one of them links or its QR codes run out`, {
+        maxLinking,
+      });
+    }
+    this.starting += 1;
+    try {
+      await start();
+    } finally {
+      this.starting -= 1;
+    }
   }
 
   /** On start: reconnect every linked session and resume linking the ones that were linking. */

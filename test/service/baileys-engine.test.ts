@@ -55,15 +55,17 @@ const companionOf = (phone: string) => {
 describe('linking', () => {
   test('when every QR code has run out the link page says so; opened again it shows fresh codes, and one of them links', async () => {
     emulator.faults.qrRefs = 2;
-    const service = await start({ qrTimeoutMs: 1_000 });
+    // Long enough for a busy machine to draw each code before the next one replaces it.
+    const service = await start({ qrTimeoutMs: 2_500 });
     try {
       const { sessionId } = (await service.admin<{ sessionId: string }>('POST', '/v1/sessions')).body;
       const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
-      const shown = [await stream.next('qr'), await stream.next('qr')].map((event) => String(event.data.qr));
+      const shown = [await stream.next('qr', 15_000), await stream.next('qr', 15_000)].map((event) => String(event.data.qr));
       assert.notEqual(shown[0], shown[1], 'the code rotates');
-      assert.deepEqual((await stream.next('failed')).data, { reason: 'qr-timeout' });
+      assert.deepEqual((await stream.next('failed', 15_000)).data, { reason: 'qr-timeout' });
       stream.close();
-      assert.equal((await service.admin<{ state: string }>('GET', `/v1/sessions/${sessionId}`)).body.state, 'stopped');
+      assert.equal(service.engine.getSessionStatus(sessionId)?.state, 'failed');
+      assert.equal((await service.admin<{ state: string }>('GET', `/v1/sessions/${sessionId}`)).body.state, 'failed', 'the store says what the engine says');
       await assert.rejects(whatsapp.scan(service, sessionId, clinic, shown[1]!), 'an expired code links nothing');
 
       emulator.faults.qrRefs = 6;

@@ -10,6 +10,7 @@ import type {
   OutgoingMessage,
   SendOptions,
   SentMessage,
+  SessionState,
   SessionStatus,
   WhatsAppEngine,
 } from '../engine.js';
@@ -114,6 +115,12 @@ export class BaileysEngine implements WhatsAppEngine {
     const session = this.sessions.get(sessionId);
     if (!session) return undefined;
     return session.jid === undefined ? { sessionId, state: session.state } : { sessionId, state: session.state, jid: session.jid };
+  }
+
+  countSessions(state: SessionState): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.state === state) count += 1;
+    return count;
   }
 
   requestPairingCode(sessionId: string, phone: string): Promise<string> {

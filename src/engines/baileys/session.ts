@@ -263,7 +263,7 @@ export class LinkedSession {
     }
     if (this.state === 'linking' && this.qrShown > 0 && status === DisconnectReason.timedOut) {
       this.halt();
-      this.setState('stopped');
+      this.setState('failed');
       this.context.emit({ type: 'link-failed', sessionId: this.id, reason: 'qr-timeout' });
       return;
     }

@@ -124,6 +124,12 @@ export class SandboxEngine implements WhatsAppEngine {
     return session.jid === undefined ? { sessionId, state: session.state } : { sessionId, state: session.state, jid: session.jid };
   }
 
+  countSessions(state: SessionState): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.state === state) count += 1;
+    return count;
+  }
+
   async requestPairingCode(sessionId: string, phone: string): Promise<string> {
     const session = this.session(sessionId);
     if (session.state !== 'linking' || !session.request) {
@@ -222,7 +228,7 @@ export class SandboxEngine implements WhatsAppEngine {
       return;
     }
     this.endLinking(session);
-    this.setState(session, 'stopped');
+    this.setState(session, 'failed');
     this.emit({ type: 'link-failed', sessionId: session.id, reason: 'qr-timeout' });
   }
 

@@ -81,7 +81,7 @@ describe('linking a session by QR code', () => {
     clock.advance(20_000);
     assert.equal(qrs().length, 6, 'one first QR and five rotations');
     assert.deepEqual(events.at(-1), { type: 'link-failed', sessionId: 's1', reason: 'qr-timeout' });
-    assert.equal(engine.getSessionStatus('s1')?.state, 'stopped');
+    assert.equal(engine.getSessionStatus('s1')?.state, 'failed');
     assert.equal(clock.pendingTimers, 0);
     assert.throws(() => engine.scan('s1', BOT), code('VALIDATION_ERROR'));
   });
