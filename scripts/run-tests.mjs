@@ -17,6 +17,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The browser tests drive Debian's Chromium; install it first (as root, through apt) so that the
+// README's `npm test` passes by itself on a fresh machine, not only under .ci/run.
+if (files.some((file) => file.startsWith(join('test', 'browser')))) {
+  const ensured = spawnSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit' });
+  if (ensured.status !== 0) process.exit(ensured.status ?? 1);
+}
+
 const concurrency = process.env.TEST_CONCURRENCY ?? '4';
 const result = spawnSync(
   process.execPath,
