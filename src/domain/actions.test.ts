@@ -68,6 +68,28 @@ describe('reaction emoji', () => {
     for (const emoji of ['👍', '❤️', '👍🏽', '🇷🇺', '👨‍👩‍👧', '']) assert.equal(isReactionEmoji(emoji), true, emoji);
     for (const text of ['a', '👍👍', 'ok', ' ', '1']) assert.equal(isReactionEmoji(text), false, text);
   });
+
+  test('takes keycaps, subdivision flags and the longest joined sequences WhatsApp offers', () => {
+    const taken = ['1️⃣', '1⃣', '#️⃣', '*️⃣', '🏴󠁧󠁢󠁥󠁮󠁧󠁿', '🏳️‍🌈', '👩🏽‍💻', '🧑🏻‍❤️‍💋‍🧑🏼', '👨‍👩‍👧‍👦', '©', '❤'];
+    for (const emoji of taken) assert.equal(isReactionEmoji(emoji), true, emoji);
+  });
+
+  test('refuses what only renders as one character: a 6,002-character ZWJ chain, 👍 under 1,000 combining marks, half a flag', () => {
+    const chain = `👍${'\u200D👍'.repeat(2000)}`;
+    assert.equal(chain.length, 6002);
+    assert.equal(isReactionEmoji(chain), false);
+    assert.equal(isReactionEmoji(`👍${'\u0301'.repeat(1000)}`), false);
+    assert.equal(isReactionEmoji('👍\u0301'), false);
+    assert.equal(isReactionEmoji('🇺'), false);
+    // 11 joined parts: more than any emoji has.
+    assert.equal(isReactionEmoji(`👍${'\u200D👍'.repeat(10)}`), false);
+  });
+
+  test('refuses skin tones and selectors where they do not belong', () => {
+    for (const text of ['🏽', 'a🏽', '❤🏽', '👍\uFE0F\uFE0F', '\uFE0F', '👍\u200D', '\u200D👍', '1\uFE0F']) {
+      assert.equal(isReactionEmoji(text), false, JSON.stringify(text));
+    }
+  });
 });
 
 describe('JSON Schema derived from the action schemas', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectorError } from './errors.js';
+import { isReactionEmoji } from './emoji.js';
 import { limits } from './limits.js';
 import { storableText } from './text.js';
 
@@ -183,12 +184,5 @@ function hasAttachments(value: unknown): boolean {
   return Array.isArray(value) ? value.length > 0 : value !== undefined;
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
-
-/** `""` (remove) or exactly one emoji, including skin tones, flags and joined sequences. */
-export function isReactionEmoji(value: string): boolean {
-  if (value === '') return true;
-  const segments = [...graphemes.segment(value)];
-  return segments.length === 1 && PICTOGRAPH.test(value);
-}
+/** `""` (remove) or exactly one emoji: the shapes WhatsApp takes are in emoji.ts. */
+export { isReactionEmoji };

@@ -58,11 +58,11 @@ export function join(list?: unknown, separator?: unknown, budget: Budget = new B
   budget.spend(list.length);
   const items: string[] = [];
   let length = between.length * Math.max(0, list.length - 1);
-  if (length > budget.maxTextLength) budget.allowText(length);
+  budget.checkLength(length);
   for (const item of list as unknown[]) {
     const text = toText(item, budget);
     length += text.length;
-    if (length > budget.maxTextLength) budget.allowText(length);
+    budget.checkLength(length);
     items.push(text);
   }
   budget.allowText(length);
@@ -74,7 +74,7 @@ function changeText(budget: Budget, value: unknown, change: (text: string) => st
   const text = toText(value, budget);
   budget.allowText(text.length);
   const changed = change(text);
-  if (changed.length > text.length) budget.allowText(changed.length);
+  if (changed.length > text.length) budget.checkLength(changed.length);
   return changed;
 }
 

@@ -70,6 +70,6 @@ class Walk {
 
   private add(characters: number): void {
     this.length += characters;
-    if (this.length > this.budget.maxTextLength) this.budget.allowText(this.length);
+    this.budget.checkLength(this.length);
   }
 }

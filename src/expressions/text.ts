@@ -54,6 +54,6 @@ function jsonText(value: object, budget: Budget): string {
     throw new ConnectorError('EXPRESSION_ERROR', 'This value cannot be shown as text', undefined, { cause: error });
   }
   // Escapes can make the text longer than measured.
-  if (text.length > budget.maxTextLength) budget.allowText(text.length);
+  budget.checkLength(text.length);
   return text;
 }
