@@ -85,6 +85,9 @@ export class ActionService {
   private async remember(sessionId: string, result: ActionResult): Promise<void> {
     const { store } = this.options;
     if (result.action === 'editMessage') await store.messages.updateText(sessionId, result.id, result.text);
-    if (result.action === 'deleteMessage' && result.forEveryone) await store.messages.markDeleted(sessionId, result.id);
+    if (result.action === 'deleteMessage' && result.forEveryone) {
+      const deleted = result.parts ? result.parts.filter((part) => part.outcome === 'deleted').map((part) => part.id) : [result.id];
+      for (const id of deleted) await store.messages.markDeleted(sessionId, id);
+    }
   }
 }
