@@ -10,6 +10,7 @@ import { toContactPayload } from '../domain/vcard.js';
 import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
 import { deriveMessageId, hashRequest, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { throwIfAborted } from './abort.js';
+import { notFound, refsOf, type PartRef } from './message-refs.js';
 import { prepareAttachments, type PrepareAttachmentsOptions, type PreparedAttachment } from '../attachments/index.js';
 
 /** Fetches and checks attachments; `attachments/prepareAttachments` with the operator's policy bound. */
@@ -204,15 +205,35 @@ export class ActionRunner {
     };
   }
 
+  /**
+   * Deletes a message, or every part of a saved multi-part send. A part already gone (deleted
+   * earlier, or by a first attempt that failed halfway) is reported, not an error, so the rest
+   * can still be deleted; only when nothing remains is the message MESSAGE_NOT_FOUND.
+   */
   private async deleteMessage(context: SendContext, params: ActionParams['deleteMessage']): Promise<ActionResults['deleteMessage']> {
-    const targets = await this.targets(context, params.message, params.chat, true);
+    const refs = refsOf(params.message, params.chat, true);
+    if (refs.length === 1) {
+      const [target] = await this.targets(context, params.message, params.chat, false);
+      return this.deleteParts(context, params, [{ ref: refs[0], record: target }]).then(({ parts: _parts, ...result }) => result);
+    }
+    const found: DeletePart[] = [];
+    for (const ref of refs) found.push({ ref, record: await this.find(context, ref) });
+    return this.deleteParts(context, params, found);
+  }
+
+  private async deleteParts(context: SendContext, params: ActionParams['deleteMessage'], parts: DeletePart[]): Promise<ActionResults['deleteMessage']> {
+    const gone = (record: MessageRecord | undefined) => record === undefined || (params.forEveryone && record.deletedForEveryone);
+    const remaining = parts.flatMap(({ record }) => (record === undefined || gone(record) ? [] : [record]));
+    const first = remaining[0] ?? parts[0]?.record;
+    if (first === undefined) throw notFound(parts[0]?.ref ?? { id: '' });
     const now = this.clock.now();
-    for (const target of targets) assertCanDelete(target, params.forEveryone, now);
-    for (const target of targets) await this.send(context, { type: 'delete', target, forEveryone: params.forEveryone });
+    for (const target of remaining.length > 0 ? remaining : [first]) assertCanDelete(target, params.forEveryone, now);
+    for (const target of remaining) await this.send(context, { type: 'delete', target, forEveryone: params.forEveryone });
     return {
-      ...base('deleteMessage', targets[0]),
+      ...base('deleteMessage', first),
       forEveryone: params.forEveryone,
       deletedAt: new Date(now).toISOString(),
+      parts: parts.map(({ ref, record }) => ({ chat: record?.chat ?? ref.chat ?? first.chat, id: ref.id, fromMe: record?.fromMe ?? true, outcome: gone(record) ? 'already-gone' : 'deleted' })),
     };
   }
 
@@ -233,16 +254,18 @@ export class ActionRunner {
    * (a text and its attachments): deleting it deletes them all; other actions act on its first.
    */
   private async targets(context: SendContext, message: ActionParams['editMessage']['message'], chatInput: string | undefined, allParts: boolean): Promise<[MessageRecord, ...MessageRecord[]]> {
-    const primary = typeof message === 'string' ? { id: message, chat: chatInput } : { id: message.id, chat: message.chat ?? chatInput };
-    const refs = allParts && typeof message === 'object' && Array.isArray(message.parts) && message.parts.length > 0 ? message.parts.map(partRef) : [primary];
     const records: MessageRecord[] = [];
-    for (const ref of refs) {
-      const chat = ref.chat === undefined ? undefined : normalizeChat(ref.chat).jid;
-      const record = await this.engine.findMessage(context.sessionId, chat === undefined ? { id: ref.id } : { id: ref.id, chat });
-      if (!record) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${ref.id}${chat ? ` in ${chat}` : ''} for this connection`, { id: ref.id, chat });
+    for (const ref of refsOf(message, chatInput, allParts)) {
+      const record = await this.find(context, ref);
+      if (!record) throw notFound(ref);
       records.push(record);
     }
     return records as [MessageRecord, ...MessageRecord[]];
+  }
+
+  private find(context: SendContext, ref: PartRef): Promise<MessageRecord | undefined> {
+    const chat = ref.chat === undefined ? undefined : normalizeChat(ref.chat).jid;
+    return this.engine.findMessage(context.sessionId, chat === undefined ? { id: ref.id } : { id: ref.id, chat });
   }
 
   private async send(context: SendContext, message: OutgoingMessage): Promise<SentMessage> {
@@ -250,6 +273,11 @@ export class ActionRunner {
     const messageId = deriveMessageId(context.sessionId, context.key, context.part++);
     return this.engine.send(context.sessionId, message, { messageId, ...(context.signal ? { signal: context.signal } : {}) });
   }
+}
+
+interface DeletePart {
+  ref: PartRef;
+  record: MessageRecord | undefined;
 }
 
 interface SendContext {
@@ -273,14 +301,6 @@ function base<A extends ActionName>(action: A, message: SentMessage | MessageRec
 
 function toRef(message: MessageRef): MessageRef {
   return { chat: message.chat, id: message.id, fromMe: message.fromMe };
-}
-
-function partRef(part: unknown): { id: string; chat?: string } {
-  if (typeof part === 'object' && part !== null && typeof (part as { id?: unknown }).id === 'string') {
-    const { id, chat } = part as { id: string; chat?: unknown };
-    return typeof chat === 'string' ? { id, chat } : { id };
-  }
-  throw new ConnectorError('VALIDATION_ERROR', 'message.parts must list { chat, id } objects', { part });
 }
 
 function firstOf<T>(items: T[]): T {

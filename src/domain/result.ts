@@ -63,6 +63,11 @@ export interface DeleteMessageResult extends ActionResultBase {
   action: 'deleteMessage';
   forEveryone: boolean;
   deletedAt: string;
+  /**
+   * For a saved send of several messages (a text and its attachments): each part and what became
+   * of it, `deleted` now or `already-gone` (deleted earlier, e.g. by a first attempt that failed halfway).
+   */
+  parts?: (MessageRef & { outcome: 'deleted' | 'already-gone' })[];
 }
 
 export type ActionResults = {

@@ -3,6 +3,8 @@ import type { ActionLogEntry, Store } from '../store/index.js';
 /**
  * Writes the action log in batches: one insert of many entries every `intervalMs`, off the
  * request's path. `flush()` writes what is waiting (the service calls it when it stops).
+ * Best-effort by design: a kill loses what waits (see docs/service.md, Storage); an action's
+ * durable record is its idempotency record and messages.
  */
 export class ActionLogWriter {
   private pending: ActionLogEntry[] = [];

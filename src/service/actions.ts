@@ -7,6 +7,7 @@ import type { ActionResult } from '../domain/result.js';
 import type { ActionOutcome, Store } from '../store/index.js';
 import type { ActionLogWriter } from './action-log-writer.js';
 import type { Metrics } from './metrics.js';
+import type { UnavailableSessions } from './session-restore.js';
 
 /** What `GET /v1/messages/{id}` answers. */
 export interface MessageStatusView {
@@ -31,6 +32,8 @@ export interface ActionServiceOptions {
   store: Store;
   clock: Clock;
   metrics: Metrics;
+  /** Sessions this node cannot act for (another engine's, or failed to start). */
+  unavailable?: Pick<UnavailableSessions, 'assertCanAct'>;
 }
 
 /**
@@ -45,6 +48,7 @@ export class ActionService {
     const started = performance.now();
     let outcome: ActionOutcome = 'completed';
     try {
+      this.options.unavailable?.assertCanAct(sessionId);
       const result = await runner.run(sessionId, action, input, options);
       await this.remember(sessionId, result);
       return result;
@@ -81,6 +85,9 @@ export class ActionService {
   private async remember(sessionId: string, result: ActionResult): Promise<void> {
     const { store } = this.options;
     if (result.action === 'editMessage') await store.messages.updateText(sessionId, result.id, result.text);
-    if (result.action === 'deleteMessage' && result.forEveryone) await store.messages.markDeleted(sessionId, result.id);
+    if (result.action === 'deleteMessage' && result.forEveryone) {
+      const deleted = result.parts ? result.parts.filter((part) => part.outcome === 'deleted').map((part) => part.id) : [result.id];
+      for (const id of deleted) await store.messages.markDeleted(sessionId, id);
+    }
   }
 }

@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SessionState } from '../engines/engine.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -10,7 +9,7 @@ export interface Metrics {
  * Prometheus metrics of one service instance: actions by outcome and their latency, sessions by
  * state (read when scraped), and the process's own figures.
  */
-export function createMetrics(sessionStates: () => Promise<SessionState[]>): Metrics {
+export function createMetrics(sessionStates: () => Promise<string[]>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'whatsapp_connector_' });
   const actions = new Counter({

@@ -90,7 +90,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}`, maxLinking: config.maxLinking });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
     const actionLog = new ActionLogWriter(store, (error) => reportTo.log?.error({ err: error }, 'action log not written'));
-    const actions = new ActionService({ runner, store, clock, metrics, actionLog });
+    const actions = new ActionService({ runner, store, clock, metrics, actionLog, unavailable: sessions.unavailable });
     const shutdown = new AbortController();
     const hub = new LinkHub({
       engine,
@@ -123,7 +123,13 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
     if (!config.publicUrl) publicUrl = url;
-    const restoredSessions = await sessions.restoreAll();
+    const restore = await sessions.restoreAll();
+    const restoredSessions = restore.restored;
+    if (restore.otherEngine.length > 0) {
+      const named = restore.otherEngine.map(({ sessionId, engine: owner }) => `${sessionId} (${owner})`).join(', ');
+      app.log.warn({ sessions: restore.otherEngine }, `Not started, linked by another engine than ${engine.kind}: ${named}; start with that CONNECTOR_ENGINE to use them`);
+    }
+    for (const { sessionId, reason } of restore.failed) app.log.error({ sessionId, reason }, `Session ${sessionId} failed to start: ${reason}`);
     await hub.settled();
     app.log.info({ url, engine: engine.kind, database: store.dialect, restoredSessions }, 'whatsapp-connector listening');
 

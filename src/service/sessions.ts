@@ -1,15 +1,20 @@
 import { displayChat } from '../domain/chat.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
-import type { EngineEvent, SessionState, WhatsAppEngine } from '../engines/engine.js';
-import type { SessionRecord, Store } from '../store/index.js';
+import type { EngineEvent, WhatsAppEngine } from '../engines/engine.js';
+import type { EngineKind, SessionRecord, StoredSessionState, Store } from '../store/index.js';
+import { otherEngineError, restoreSessions, UnavailableSessions, type RestoreReport } from './session-restore.js';
 import { generateToken, hashSecret, newId } from './secrets.js';
 
 /** A session as the admin API shows it. */
 export interface SessionView {
   sessionId: string;
-  state: SessionState;
+  state: StoredSessionState;
   label: string | null;
+  /** The engine that linked it; null when not known yet. */
+  engine: EngineKind | null;
+  /** Why it cannot act now: it failed to start, or another engine owns it. */
+  reason: string | null;
   jid: string | null;
   phone: string | null;
   linkUrl: string;
@@ -44,6 +49,8 @@ export class SessionService {
   private readonly checkedTokens = new Map<string, { sessionId: string; tokenId: string; until: number }>();
   /** Links being started: counted until the engine reports them `linking`, so a burst cannot slip past the limit. */
   private starting = 0;
+  /** Sessions this node cannot act for; actions on them answer their error. */
+  readonly unavailable = new UnavailableSessions();
 
   constructor(private readonly options: SessionServiceOptions) {}
 
@@ -51,7 +58,7 @@ export class SessionService {
     const { store, engine } = this.options;
     const sessionId = newId('ses');
     await this.startLinking(async () => {
-      await store.sessions.create(sessionId, label);
+      await store.sessions.create(sessionId, label, engine.kind);
       await engine.startSession(sessionId);
     });
     return this.get(sessionId);
@@ -125,9 +132,13 @@ export class SessionService {
 
   /** A link page opened again after its QR codes ran out starts a fresh round of them. */
   async resumeLinking(sessionId: string): Promise<void> {
+    const { store, engine } = this.options;
     const row = await this.row(sessionId);
-    const engineState = this.options.engine.getSessionStatus(sessionId)?.state;
-    if (row.jid === null && row.state !== 'logged_out' && engineState !== 'linking') await this.startLinking(() => this.options.engine.startSession(sessionId));
+    // Linking it here would overwrite the credentials the other engine keeps for it.
+    const owner = row.engine ?? (await store.sessions.claim(sessionId, engine.kind));
+    if (owner !== undefined && owner !== engine.kind) throw otherEngineError(sessionId, owner, engine.kind);
+    const engineState = engine.getSessionStatus(sessionId)?.state;
+    if (row.jid === null && row.state !== 'logged_out' && engineState !== 'linking') await this.startLinking(() => engine.startSession(sessionId));
   }
 
   /**
@@ -149,12 +160,9 @@ export class SessionService {
     }
   }
 
-  /** On start: reconnect every linked session and resume linking the ones that were linking. */
-  async restoreAll(): Promise<number> {
-    const rows = await this.options.store.sessions.list();
-    const waking = rows.filter((row) => row.state !== 'logged_out' && (row.jid !== null || row.state === 'linking'));
-    for (const row of waking) await this.options.engine.startSession(row.id);
-    return waking.length;
+  /** On start: reconnect this engine's linked sessions and resume linking (see `restoreSessions`). */
+  restoreAll(): Promise<RestoreReport> {
+    return restoreSessions(this.options.store, this.options.engine, this.unavailable);
   }
 
   /** Keeps the store in step with what the engine reports. */
@@ -166,6 +174,7 @@ export class SessionService {
         return;
       case 'connected':
         await store.sessions.updateState(event.sessionId, 'connected', { jid: event.jid });
+        this.unavailable.clear(event.sessionId);
         await store.sessions.touch(event.sessionId, clock.now());
         return;
       case 'logged-out':
@@ -190,11 +199,19 @@ export class SessionService {
     return row;
   }
 
+  private reason(row: SessionRecord): string | null {
+    const kind = this.options.engine.kind;
+    if (row.engine !== null && row.engine !== kind) return `linked by the ${row.engine} engine; this service runs ${kind}`;
+    return row.state === 'failed' ? row.failure : null;
+  }
+
   private view(row: SessionRecord): SessionView {
     return {
       sessionId: row.id,
       state: row.state,
       label: row.label,
+      engine: row.engine,
+      reason: this.reason(row),
       jid: row.jid,
       phone: row.jid === null ? null : displayChat(row.jid),
       linkUrl: this.options.linkUrl(row.id),

@@ -7,7 +7,7 @@ export type { Store } from './store.js';
 export { migrateToLatest, migrationProvider } from './migrations.js';
 export type { Database } from './schema.js';
 export { SessionRepository } from './sessions.js';
-export type { SessionRecord } from './sessions.js';
+export type { EngineKind, SessionRecord, StoredSessionState } from './sessions.js';
 export { AuthStateRepository } from './auth-state.js';
 export { TokenRepository } from './tokens.js';
 export type { TokenRecord } from './tokens.js';

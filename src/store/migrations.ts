@@ -136,9 +136,42 @@ const engineMessages: Migration = {
   },
 };
 
+/**
+ * Which engine linked each session, so a service started with the other engine leaves it alone
+ * instead of reading credentials it cannot understand; and why a session failed to start.
+ * Existing sessions are told apart by their credentials: Baileys keeps `creds`, the sandbox `jid`.
+ * One with neither has nothing an engine could misread; it stays unknown (null) and the next
+ * engine to start it claims it.
+ */
+const sessionEngine: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('sessions').addColumn('engine', 'text').execute();
+    await db.schema.alterTable('sessions').addColumn('failure', 'text').execute();
+    const sessions = db as unknown as Kysely<{ sessions: { id: string; engine: string | null }; auth_state: { session_id: string; name: string } }>;
+    for (const [engine, entry] of [['baileys', 'creds'], ['sandbox', 'jid']] as const) {
+      await sessions
+        .updateTable('sessions')
+        .set({ engine })
+        .where('engine', 'is', null)
+        .where(({ exists, selectFrom }) => exists(selectFrom('auth_state').select('name').whereRef('auth_state.session_id', '=', 'sessions.id').where('auth_state.name', '=', entry)))
+        .execute();
+    }
+  },
+
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('sessions').dropColumn('failure').execute();
+    await db.schema.alterTable('sessions').dropColumn('engine').execute();
+  },
+};
+
 /** Migrations live in code, so the built package needs no migration folder beside it. */
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '001_initial': initial, '002_drop_messages_by_chat': dropMessagesByChat, '003_engine_messages': engineMessages }),
+  getMigrations: async () => ({
+    '001_initial': initial,
+    '002_drop_messages_by_chat': dropMessagesByChat,
+    '003_engine_messages': engineMessages,
+    '004_session_engine': sessionEngine,
+  }),
 };
 
 /**

@@ -28,6 +28,10 @@ export interface SessionsTable {
   updated_at: number;
   linked_at: number | null;
   last_seen_at: number | null;
+  /** The engine that linked it (`sandbox`, `baileys`); null when not known (sessions from before 004). */
+  engine: string | null;
+  /** Why the session could not be started, while its state is `failed`. */
+  failure: string | null;
 }
 
 /** One entry of an engine's credentials; `value` arrives already encrypted by the caller. */

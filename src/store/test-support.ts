@@ -30,7 +30,7 @@ export function describeStore(name: string, open: (clock: ManualClock) => Promis
     test('a new session starts linking, connects with its phone and keeps its first link time', async () => {
       const id = fresh('ses');
       const created = await store.sessions.create(id, 'Front desk');
-      assert.deepEqual(created, { id, state: 'linking', jid: null, label: 'Front desk', createdAt: clock.now(), updatedAt: clock.now(), linkedAt: null, lastSeenAt: null });
+      assert.deepEqual(created, { id, state: 'linking', jid: null, label: 'Front desk', engine: null, failure: null, createdAt: clock.now(), updatedAt: clock.now(), linkedAt: null, lastSeenAt: null });
       assert.deepEqual(await store.sessions.get(id), created);
 
       clock.advance(1_000);

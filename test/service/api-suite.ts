@@ -21,9 +21,10 @@ const recipients = [anna, '+79002222222', '+79003333333', '+79004444444', '+7900
 
 /**
  * The action API as a user meets it, over real HTTP, against one engine: the sandbox network, or
- * Baileys linked to the protocol emulator. Each engine's test file calls this once.
+ * Baileys linked to the protocol emulator. Each engine's test file calls this once; on SQLite
+ * unless given a `databaseUrl` (api-postgres.test.ts).
  */
-export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Promise<TestWhatsApp>): void {
+export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Promise<TestWhatsApp>, databaseUrl?: () => Promise<string>): void {
   let service: TestService;
   let whatsapp: TestWhatsApp;
   let files: TestServer;
@@ -33,7 +34,7 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
   before(async () => {
     files = await startServer({ '/scan.png': serve(samplePng()), '/invoice': serve(samplePdf()), '/big.jpg': serve(sampleJpeg(6 * 1024 * 1024)) });
     whatsapp = await connect();
-    service = await startTestService({ allowPrivateUrls: true }, undefined, whatsapp);
+    service = await startTestService({ allowPrivateUrls: true, ...(databaseUrl ? { databaseUrl: await databaseUrl() } : {}) }, undefined, whatsapp);
     await whatsapp.addPhones(service, recipients);
     ({ token, sessionId } = await linkPhone(service, clinicPhone));
   });
