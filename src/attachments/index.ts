@@ -10,7 +10,7 @@ export {
   type AddressPolicy,
   type AddressVerdict,
 } from './address-policy.js';
-export { newBodyPath, removeBody } from './body-file.js';
+export { removeBody } from './body-file.js';
 export { ByteBudget, RequestBudget } from './byte-budget.js';
 export { detectFileType, detectType, isUtf8Text, mediaKindOf, type DetectedType } from './detect-type.js';
 export {
