@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { sampleJpeg, samplePdf, samplePng, serve, startServer, type TestServer } from '../attachments/test-support.js';
+import { ByteBudget } from '../attachments/byte-budget.js';
 import { ConnectorError } from '../domain/errors.js';
 import type { ActionResults } from '../domain/result.js';
 import { linkedSandbox, type LinkedSandbox } from '../engines/sandbox/index.js';
@@ -12,6 +16,7 @@ const annaJid = '79001111111@s.whatsapp.net';
 const friends = ['+79002222222', '+79003333333', '+79004444444', '+79005555555', '+79006666666'];
 const noWhatsApp = '+79009999999';
 const minute = 60_000;
+const MB = 1024 * 1024;
 
 let files: TestServer;
 let sandbox: LinkedSandbox;
@@ -207,6 +212,34 @@ describe('errors, each with its code', () => {
   test('ATTACHMENT_TOO_LARGE for an image over 5 MB sent as media; nothing is sent', async () => {
     const error = await rejectsWithCode(runner.run(sandbox.sessionId, 'sendMessage', { chat: anna, text: 'Look', attachments: { title: 'Big', url: files.url('/big.jpg') } }), 'ATTACHMENT_TOO_LARGE');
     assert.equal(error.details?.kind, 'image');
+    assert.deepEqual(seenByAnna(), []);
+  });
+
+  test('gives the files and their bytes back after the send, and after a send that failed', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'runner-test-'));
+    const budget = new ByteBudget(MB);
+    const spooling = new ActionRunner({ engine: sandbox.engine, clock: sandbox.clock, attachments: { allowPrivateAddresses: true, budget, directory } });
+    const input = { chat: anna, text: 'Your invoice', attachments: [{ title: 'Invoice', url: files.url('/invoice') }] };
+    try {
+      await spooling.run(sandbox.sessionId, 'sendMessage', input);
+      assert.equal(seenByAnna()[0]?.attachments?.[0]?.size, samplePdf().length);
+      assert.deepEqual([budget.inUse, await readdir(directory)], [0, []]);
+
+      sandbox.engine.failNextSend(new ConnectorError('ENGINE_ERROR', 'socket closed'));
+      await rejectsWithCode(spooling.run(sandbox.sessionId, 'sendMessage', input), 'ENGINE_ERROR');
+      assert.deepEqual([budget.inUse, await readdir(directory)], [0, []]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('RATE_LIMITED, nothing sent, while other actions hold the attachment budget of the process', async () => {
+    const budget = new ByteBudget(MB);
+    budget.forRequest(MB).take(MB - 10);
+    const busy = new ActionRunner({ engine: sandbox.engine, clock: sandbox.clock, attachments: { allowPrivateAddresses: true, budget } });
+    const input = { chat: anna, text: 'Your invoice', attachments: [{ title: 'Invoice', url: files.url('/invoice') }] };
+    const error = await rejectsWithCode(busy.run(sandbox.sessionId, 'sendMessage', input), 'RATE_LIMITED');
+    assert.equal(typeof error.details?.['retryAfterMs'], 'number');
     assert.deepEqual(seenByAnna(), []);
   });
 

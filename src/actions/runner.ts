@@ -11,18 +11,23 @@ import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/en
 import { deriveMessageId, hashRequest, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { throwIfAborted } from './abort.js';
 import { notFound, refsOf, type PartRef } from './message-refs.js';
-import { prepareAttachments, type PrepareAttachmentsOptions, type PreparedAttachment } from '../attachments/index.js';
+import { ByteBudget, prepareAttachments, type PrepareAttachmentsOptions, type PreparedAttachment, type PreparedAttachments } from '../attachments/index.js';
+import { attachmentBudgets } from '../domain/limits.js';
 
 /** Fetches and checks attachments; `attachments/prepareAttachments` with the operator's policy bound. */
 export type PrepareAttachments = (
   attachments: AttachmentInput | AttachmentInput[],
   format: AttachmentFormat,
   options: { signal?: AbortSignal },
-) => Promise<PreparedAttachment[]>;
+) => Promise<PreparedAttachments>;
 
 export interface ActionRunnerOptions {
   engine: WhatsAppEngine;
-  /** How attachments are fetched: the address policy, limits and time limit of `attachments/`. */
+  /**
+   * How attachments are fetched: the address policy, limits, budgets and time limit of
+   * `attachments/`. Without a `budget`, the runner keeps one for all its actions
+   * (`attachmentBudgets.processMaxBytes`).
+   */
   attachments?: PrepareAttachmentsOptions;
   /** Replaces the fetching itself. */
   prepareAttachments?: PrepareAttachments;
@@ -54,7 +59,7 @@ export class ActionRunner {
     this.engine = options.engine;
     this.clock = options.clock ?? systemClock;
     this.idempotency = options.idempotency ?? new MemoryIdempotencyStore();
-    const policy = options.attachments ?? {};
+    const policy = { budget: new ByteBudget(attachmentBudgets.processMaxBytes), ...options.attachments };
     this.prepareAttachments = options.prepareAttachments ?? ((list, format, { signal }) => prepareAttachments(list, format, { ...policy, ...(signal ? { signal } : {}) }));
   }
 
@@ -132,14 +137,21 @@ export class ActionRunner {
   private async sendMessage(context: SendContext, params: ActionParams['sendMessage']): Promise<ActionResults['sendMessage']> {
     const chat = await this.recipient(context, params.chat);
     const text = params.text ?? '';
-    const attachments =
-      params.attachments === undefined ? [] : await this.prepareAttachments(params.attachments, params.attachmentFormat, { signal: context.signal });
+    const batch = params.attachments === undefined ? undefined : await this.prepareAttachments(params.attachments, params.attachmentFormat, { signal: context.signal });
+    try {
+      return await this.sendWithAttachments(context, chat, text, batch?.files ?? []);
+    } finally {
+      // the files and their share of the byte budget go back whether the send worked or not
+      await batch?.release();
+    }
+  }
 
+  private async sendWithAttachments(context: SendContext, chat: string, text: string, attachments: PreparedAttachment[]): Promise<ActionResults['sendMessage']> {
     const outgoing: OutgoingMessage[] = [];
     const captionFirst = attachments.length > 0 && text !== '' && fitsCaption(text);
     if (text !== '' && !captionFirst) outgoing.push({ type: 'text', chat, text });
     attachments.forEach((file, index) => {
-      const media = { kind: file.sendAs, bytes: file.bytes, mimeType: file.mimeType, fileName: file.fileName };
+      const media = { kind: file.sendAs, path: file.path, size: file.size, mimeType: file.mimeType, fileName: file.fileName };
       outgoing.push(captionFirst && index === 0 ? { type: 'media', chat, media, caption: text } : { type: 'media', chat, media });
     });
 

@@ -1,4 +1,5 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { createReadStream } from 'node:fs';
+import { fileTypeFromBuffer, fileTypeFromFile, type FileTypeResult } from 'file-type';
 import type { MediaKind } from '../domain/limits.js';
 
 /**
@@ -48,12 +49,25 @@ export const octetStream = 'application/octet-stream';
  * @example await detectType(pngBytes) // { mimeType: 'image/png', extension: 'png', kind: 'image' }
  */
 export async function detectType(bytes: Uint8Array): Promise<DetectedType> {
-  const found = await fileTypeFromBuffer(bytes);
+  return typeOf(await fileTypeFromBuffer(bytes), () => isUtf8Text(bytes));
+}
+
+/**
+ * `detectType` for a file on disk: reads only the bytes the signatures need, and streams the file
+ * once more for the text check when no signature matched.
+ *
+ * @example await detectFileType('/tmp/invoice') // { mimeType: 'application/pdf', extension: 'pdf', kind: 'document' }
+ */
+export async function detectFileType(path: string): Promise<DetectedType> {
+  return typeOf(await fileTypeFromFile(path), () => isUtf8File(path));
+}
+
+async function typeOf(found: FileTypeResult | undefined, isText: () => boolean | Promise<boolean>): Promise<DetectedType> {
   if (found !== undefined) {
     const mimeType = canonicalMimeTypes[found.mime] ?? found.mime;
     return { mimeType, extension: found.ext, kind: mediaKindOf(mimeType) };
   }
-  if (isUtf8Text(bytes)) return { mimeType: 'text/plain', extension: 'txt', kind: 'document' };
+  if (await isText()) return { mimeType: 'text/plain', extension: 'txt', kind: 'document' };
   return { mimeType: octetStream, kind: 'document' };
 }
 
@@ -67,23 +81,52 @@ export function mediaKindOf(mimeType: string): MediaKind {
   return kindByMimeType[mimeType.toLowerCase()] ?? 'document';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Non-empty, valid UTF-8, and free of the control characters that only binary data has
  * (tab, line feed, form feed, carriage return and escape are fine).
  */
 export function isUtf8Text(bytes: Uint8Array): boolean {
-  if (bytes.length === 0) return false;
-  for (const byte of bytes) {
-    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d && byte !== 0x1b) || byte === 0x7f) {
+  const check = new TextCheck();
+  return check.push(bytes) && check.end();
+}
+
+/** `isUtf8Text` for a file, read in chunks; stops at the first byte that is not text. */
+async function isUtf8File(path: string): Promise<boolean> {
+  const check = new TextCheck();
+  const stream = createReadStream(path);
+  try {
+    for await (const chunk of stream) if (!check.push(chunk as Buffer)) return false;
+    return check.end();
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The text check over chunks: a character split between two chunks is decoded whole. */
+class TextCheck {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private length = 0;
+
+  push(bytes: Uint8Array): boolean {
+    this.length += bytes.length;
+    for (const byte of bytes) {
+      if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d && byte !== 0x1b) || byte === 0x7f) {
+        return false;
+      }
+    }
+    return this.decodes(bytes, true);
+  }
+
+  end(): boolean {
+    return this.length > 0 && this.decodes(new Uint8Array(0), false);
+  }
+
+  private decodes(bytes: Uint8Array, more: boolean): boolean {
+    try {
+      this.decoder.decode(bytes, { stream: more });
+      return true;
+    } catch {
       return false;
     }
-  }
-  try {
-    utf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
   }
 }

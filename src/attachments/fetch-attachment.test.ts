@@ -1,46 +1,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { readFile } from 'node:fs/promises';
 import { ConnectorError } from '../domain/errors.js';
+import { removeBody } from './body-file.js';
 import { fetchAttachment, type FetchAttachmentOptions } from './fetch-attachment.js';
 import type { HostLookup } from './resolve-target.js';
-import { guardConnections, samplePng, serve, startServer, type ConnectionGuard, type TestServer } from './test-support.js';
+import { guardConnections, samplePng, serve, slowStream, startServer, type ConnectionGuard, type TestServer } from './test-support.js';
 import { rejectsWithCode } from '../../test/support/assert-code.js';
 
 const MB = 1024 * 1024;
 const local: FetchAttachmentOptions = { maxBytes: MB, allowPrivateAddresses: true };
 const onlyThisLoopback = (address: string): boolean => address === '127.0.0.1';
 
-
-/** A server writing `total` bytes in 64 KiB chunks, yielding between them; reports how far it got. */
-function slowStream(total: number, state: { written: number; finished: boolean; closed?: Promise<unknown> }) {
-  return (_req: unknown, res: ServerResponse): void => {
-    state.closed = once(res, 'close');
-    res.writeHead(200, { 'content-type': 'application/octet-stream' });
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    const drainedOrClosed = (): Promise<void> =>
-      new Promise((resolve) => {
-        const done = (): void => {
-          res.off('drain', done).off('close', done);
-          resolve();
-        };
-        res.on('drain', done).on('close', done);
-      });
-    void (async () => {
-      while (state.written < total && !res.destroyed) {
-        if (!res.write(chunk)) await drainedOrClosed();
-        state.written += chunk.length;
-        await nextTurn();
-      }
-      if (!res.destroyed) {
-        res.end();
-        state.finished = true;
-      }
-    })();
-  };
-}
 
 let guard: ConnectionGuard;
 let server: TestServer;
@@ -97,7 +69,8 @@ describe('fetchAttachment: type and redirects', () => {
     assert.equal(file.fileName, 'Photo.png');
     assert.equal(file.declaredType, 'text/plain');
     assert.equal(file.size, png.length);
-    assert.deepEqual(file.bytes, png);
+    assert.deepEqual(await readFile(file.path), png);
+    await removeBody(file.path);
   });
 
   it('follows a redirect and reports where the bytes came from', async () => {

@@ -2,7 +2,8 @@ import { ConnectorError } from '../domain/errors.js';
 import { untilAborted } from '../actions/abort.js';
 import type { MediaKind } from '../domain/limits.js';
 import type { AddressPolicy } from './address-policy.js';
-import { detectType } from './detect-type.js';
+import { newBodyPath, removeBody } from './body-file.js';
+import { detectFileType } from './detect-type.js';
 import { fileNameFor } from './file-name.js';
 import { httpGet } from './http-get.js';
 import { parseAttachmentUrl, redactUrl, resolveAllowedAddresses, systemLookup, type HostLookup } from './resolve-target.js';
@@ -16,6 +17,13 @@ export interface FetchAttachmentOptions extends AddressPolicy {
   signal?: AbortSignal;
   /** Default 5. */
   maxRedirects?: number;
+  /**
+   * Claims bytes before they are read (the Content-Length, or each chunk of a body without one);
+   * throwing refuses the download with that error. A request's share of the byte budget.
+   */
+  claim?: (bytes: number) => void;
+  /** Where bodies are written; the system's temporary folder by default. */
+  directory?: string;
   /** Resolves host names; the system resolver by default, a fake in tests. */
   lookup?: HostLookup;
   userAgent?: string;
@@ -27,7 +35,8 @@ export interface FetchedAttachment {
   url: string;
   /** Where the bytes came from after redirects, without user name and password. */
   finalUrl: string;
-  bytes: Buffer;
+  /** The bytes, in a file the caller owns and deletes (`removeBody`) once they are sent. */
+  path: string;
   size: number;
   /** Detected from the bytes, never taken from the URL or the Content-Type. */
   mimeType: string;
@@ -46,9 +55,9 @@ export const defaultMaxRedirects = 5;
 const defaultUserAgent = 'whatsapp-connector (attachment fetcher)';
 
 /**
- * Downloads one attachment, refusing addresses inside the network before connecting (each
- * redirect hop too), pinning the connection to the checked addresses, and stopping as soon as the
- * body exceeds `maxBytes`.
+ * Downloads one attachment into a file, refusing addresses inside the network before connecting
+ * (each redirect hop too), pinning the connection to the checked addresses, and stopping as soon as
+ * the body exceeds `maxBytes`. On failure the file is gone.
  *
  * @example
  * const file = await fetchAttachment({ title: 'Invoice', url: 'https://files.example.com/42' }, { maxBytes: 100 * 1024 * 1024 });
@@ -70,19 +79,20 @@ export async function fetchAttachment(
   };
 
   let url = firstUrl;
+  const bodyPath = newBodyPath(options.directory);
   try {
     for (let redirects = 0; ; redirects += 1) {
       deadline.signal.throwIfAborted();
       const addresses = await untilAborted(resolveAllowedAddresses(url, policy, lookup), deadline.signal);
-      const answer = await httpGet({ url, addresses, maxBytes: options.maxBytes, headers, signal: deadline.signal });
+      const answer = await httpGet({ url, addresses, maxBytes: options.maxBytes, bodyPath, headers, signal: deadline.signal, ...(options.claim ? { claim: options.claim } : {}) });
       if (answer.type === 'body') {
-        const type = await detectType(answer.bytes);
+        const type = await detectFileType(bodyPath);
         return {
           title: input.title,
           url: redactUrl(firstUrl),
           finalUrl: redactUrl(url),
-          bytes: answer.bytes,
-          size: answer.bytes.length,
+          path: bodyPath,
+          size: answer.size,
           mimeType: type.mimeType,
           kind: type.kind,
           ...(type.extension === undefined ? {} : { extension: type.extension }),
@@ -100,6 +110,7 @@ export async function fetchAttachment(
       url = nextHop(url, answer.status, answer.location);
     }
   } catch (error) {
+    await removeBody(bodyPath);
     throw deadline.explain(error, url);
   } finally {
     deadline.dispose();

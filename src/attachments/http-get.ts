@@ -3,11 +3,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ConnectorError } from '../domain/errors.js';
+import { saveBody } from './body-file.js';
 import { redactUrl, type ResolvedAddress } from './resolve-target.js';
 
 /**
  * One GET over node:http(s), connected only to addresses checked beforehand, with the body
- * streamed against a byte limit. Redirects are returned, not followed: the caller checks each hop.
+ * streamed to a file against a byte limit. Redirects are returned, not followed: the caller checks
+ * each hop.
  */
 
 export interface HttpGetRequest {
@@ -15,6 +17,13 @@ export interface HttpGetRequest {
   /** Already checked against the address policy; the connection goes to one of these only. */
   addresses: readonly ResolvedAddress[];
   maxBytes: number;
+  /** Where a 2xx body is written; the caller deletes it, also after a failure. */
+  bodyPath: string;
+  /**
+   * Claims bytes before they are read: the Content-Length once when the server declares it, else
+   * each chunk as it arrives. Throwing refuses the body with that error.
+   */
+  claim?: (bytes: number) => void;
   headers: Record<string, string>;
   /** Aborting destroys the request at once; the promise then rejects with the signal's reason. */
   signal: AbortSignal;
@@ -22,13 +31,14 @@ export interface HttpGetRequest {
 
 export type HttpGetResult =
   | { type: 'redirect'; status: number; location: string | undefined }
-  | { type: 'body'; status: number; bytes: Buffer; contentType: string | undefined };
+  | { type: 'body'; status: number; size: number; contentType: string | undefined };
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 /**
- * Sends the request and settles once: a redirect as soon as its headers arrive, a body once read
+ * Sends the request and settles once: a redirect as soon as its headers arrive, a body once written
  * completely, ATTACHMENT_TOO_LARGE as soon as the body (or its Content-Length) exceeds the limit.
+ * Once a body has started, a failure settles only after its file is closed.
  */
 export function httpGet(request: HttpGetRequest): Promise<HttpGetResult> {
   const { url, maxBytes, signal } = request;
@@ -43,6 +53,8 @@ export function httpGet(request: HttpGetRequest): Promise<HttpGetResult> {
     });
 
     let settled = false;
+    // set while a body is being written: a failure then waits for the file to close
+    let writing: { failure?: unknown } | undefined;
     const settle = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
@@ -50,7 +62,8 @@ export function httpGet(request: HttpGetRequest): Promise<HttpGetResult> {
       outcome();
     };
     const fail = (error: unknown): void => {
-      settle(() => reject(error));
+      if (writing !== undefined) writing.failure ??= error;
+      else settle(() => reject(error));
       req.destroy();
     };
     function onAbort(): void {
@@ -96,23 +109,26 @@ export function httpGet(request: HttpGetRequest): Promise<HttpGetResult> {
         return;
       }
 
-      const chunks: Buffer[] = [];
-      let received = 0;
-      res.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > maxBytes) {
-          fail(tooLarge(received));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => {
-        const contentType = res.headers['content-type'];
-        settle(() => resolve({ type: 'body', status, bytes: Buffer.concat(chunks, received), contentType }));
-      });
-      res.on('error', fail);
-      // a body cut short arrives as 'aborted' (with 'error' after it on some versions)
-      res.on('aborted', () => fail(connectionClosed(url)));
+      const claim = request.claim ?? (() => undefined);
+      try {
+        if (declared !== undefined) claim(declared);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      const body: { failure?: unknown } = {};
+      writing = body;
+      const contentType = res.headers['content-type'];
+      saveBody(res, request.bodyPath, (chunk, received) => {
+        if (received > maxBytes) throw tooLarge(received);
+        if (declared === undefined) claim(chunk.length);
+      }).then(
+        (size) => settle(() => (body.failure === undefined ? resolve({ type: 'body', status, size, contentType }) : reject(body.failure))),
+        (error: unknown) => {
+          req.destroy();
+          settle(() => reject(body.failure ?? bodyError(error, url)));
+        },
+      );
     });
     req.end();
   });
@@ -145,6 +161,14 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
 function contentLengthOf(header: string | undefined): number | undefined {
   if (header === undefined || !/^\d+$/.test(header.trim())) return undefined;
   return Number(header.trim());
+}
+
+/** Our own refusals pass as they are; a body cut short (ECONNRESET "aborted") is the server's doing. */
+function bodyError(error: unknown, url: URL): unknown {
+  if (error instanceof ConnectorError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') return connectionClosed(url);
+  return error;
 }
 
 function connectionClosed(url: URL): ConnectorError {

@@ -10,7 +10,9 @@ export {
   type AddressPolicy,
   type AddressVerdict,
 } from './address-policy.js';
-export { detectType, isUtf8Text, mediaKindOf, type DetectedType } from './detect-type.js';
+export { removeBody } from './body-file.js';
+export { ByteBudget, RequestBudget } from './byte-budget.js';
+export { detectFileType, detectType, isUtf8Text, mediaKindOf, type DetectedType } from './detect-type.js';
 export {
   defaultFetchTimeoutMs,
   defaultMaxRedirects,
@@ -19,5 +21,11 @@ export {
   type FetchedAttachment,
 } from './fetch-attachment.js';
 export { fileNameFor, hasFileExtension, sanitizeFileName } from './file-name.js';
-export { normalizeAttachments, prepareAttachments, type PrepareAttachmentsOptions, type PreparedAttachment } from './prepare.js';
+export {
+  normalizeAttachments,
+  prepareAttachments,
+  type PrepareAttachmentsOptions,
+  type PreparedAttachment,
+  type PreparedAttachments,
+} from './prepare.js';
 export { parseAttachmentUrl, redactUrl, systemLookup, type HostLookup, type ResolvedAddress } from './resolve-target.js';

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConnectorError } from '../domain/errors.js';
 import { defaultMediaSizeLimits } from '../domain/limits.js';
+import { ByteBudget } from './byte-budget.js';
 import { normalizeAttachments, prepareAttachments, type PrepareAttachmentsOptions } from './prepare.js';
 import { rejectsWithCode } from '../../test/support/assert-code.js';
 import { eventually } from '../../test/support/eventually.js';
@@ -15,8 +20,10 @@ import {
   samplePng,
   sampleText,
   serve,
+  slowStream,
   startServer,
   type ConnectionGuard,
+  type StreamState,
   type TestServer,
 } from './test-support.js';
 
@@ -29,6 +36,13 @@ let server: TestServer;
 /** Requests to /never-answers, and how many of them the client gave up (closed its connection). */
 const abandoned = { pending: 0, closed: 0 };
 const bigJpeg = sampleJpeg(6 * MB);
+const threeMb = sampleJpeg(3 * MB);
+/** Files of 3 MB sent in full; the server counts the bytes it wrote. */
+let servedBytes = 0;
+/** Announces 3 MB and sends nothing until the client hangs up: any byte read would hang the test. */
+const announced: { closed?: Promise<unknown> } = {};
+const endless: StreamState = { written: 0, finished: false };
+let directory: string;
 
 before(async () => {
   guard = guardConnections();
@@ -44,10 +58,21 @@ before(async () => {
       abandoned.pending += 1;
       req.socket.once('close', () => (abandoned.closed += 1));
     },
+    '/three-mb': (req, res) => {
+      servedBytes += threeMb.length;
+      serve(threeMb)(req, res);
+    },
+    '/announces-three-mb': (_req, res) => {
+      announced.closed = once(res, 'close');
+      res.writeHead(200, { 'content-length': String(3 * MB) }).flushHeaders();
+    },
+    '/endless': slowStream(50 * MB, endless),
   });
+  directory = await mkdtemp(join(tmpdir(), 'prepare-test-'));
 });
 
 after(async () => {
+  await rm(directory, { recursive: true, force: true });
   await server.close();
   guard.dispose();
   assert.deepEqual(guard.blocked, []);
@@ -63,7 +88,8 @@ describe('prepareAttachments', () => {
       { title: 'Notes', url: server.url('/notes') },
       { title: 'Funny', url: server.url('/funny') },
     ];
-    const prepared = await prepareAttachments(list, 'media', local);
+    const batch = await prepareAttachments(list, 'media', local);
+    const prepared = batch.files;
     assert.deepEqual(
       prepared.map(({ sendAs, mimeType, fileName }) => ({ sendAs, mimeType, fileName })),
       [
@@ -75,14 +101,15 @@ describe('prepareAttachments', () => {
         { sendAs: 'document', mimeType: 'image/gif', fileName: 'Funny.gif' },
       ],
     );
-    assert.deepEqual(prepared[0]?.bytes, samplePng());
+    assert.deepEqual(await readFile(prepared[0]?.path ?? ''), samplePng());
     assert.equal(prepared[0]?.url, server.url('/photo'));
     assert.equal(prepared[0]?.title, 'Photo');
     assert.equal(prepared[0]?.size, samplePng().length);
+    await batch.release();
   });
 
   it('sends everything as a document named by its title in document format', async () => {
-    const prepared = await prepareAttachments(
+    const { files: prepared, release } = await prepareAttachments(
       [
         { title: 'Holiday photo.png', url: server.url('/photo') },
         { title: 'Clip', url: server.url('/clip') },
@@ -99,12 +126,14 @@ describe('prepareAttachments', () => {
         { sendAs: 'document', fileName: 'Contract_2024.pdf', mimeType: 'application/pdf' },
       ],
     );
+    await release();
   });
 
   it('accepts a single object as well as a list', async () => {
-    const prepared = await prepareAttachments({ title: 'Invoice', url: server.url('/invoice') }, 'media', local);
+    const { files: prepared, release } = await prepareAttachments({ title: 'Invoice', url: server.url('/invoice') }, 'media', local);
     assert.equal(prepared.length, 1);
     assert.equal(prepared[0]?.fileName, 'Invoice.pdf');
+    await release();
   });
 
   it('refuses an image over 5 MB as media, naming the kind and its limit, but sends it as a document', async () => {
@@ -115,8 +144,9 @@ describe('prepareAttachments', () => {
     assert.equal(error.details?.['size'], bigJpeg.length);
     assert.equal(error.details?.['index'], 0);
 
-    const [asDocument] = await prepareAttachments(list, 'document', local);
+    const { files: [asDocument], release } = await prepareAttachments(list, 'document', local);
     assert.deepEqual([asDocument?.sendAs, asDocument?.fileName, asDocument?.size], ['document', 'Scan.jpg', bigJpeg.length]);
+    await release();
   });
 
   it('takes operator size limits, stopping the download at the document limit', async () => {
@@ -155,6 +185,67 @@ describe('prepareAttachments', () => {
       'TIMEOUT',
     );
     assert.equal(error.details?.['index'], undefined);
+  });
+});
+
+describe('prepareAttachments: byte budgets and files', () => {
+  const inDirectory: PrepareAttachmentsOptions = { ...local, concurrency: 1 };
+
+  it("refuses an action whose attachments together pass its budget, from the Content-Length, before reading that file's body", async () => {
+    servedBytes = 0;
+    const list = [
+      { title: 'First', url: server.url('/three-mb') },
+      { title: 'Second', url: server.url('/announces-three-mb') },
+    ];
+    const error = await rejectsWithCode(
+      prepareAttachments(list, 'document', { ...inDirectory, directory, requestMaxBytes: 5 * MB, timeoutMs: 5000 }),
+      'ATTACHMENT_TOO_LARGE',
+    );
+    assert.deepEqual([error.details?.['index'], error.details?.['title'], error.details?.['requestLimit']], [1, 'Second', 5 * MB]);
+    await announced.closed;
+    assert.equal(servedBytes, 3 * MB); // the first file only
+    assert.deepEqual(await readdir(directory), []);
+  });
+
+  it('answers RATE_LIMITED with retry advice while other actions hold the process budget, and sends once they released it', async () => {
+    const budget = new ByteBudget(5 * MB);
+    const list = [{ title: 'Scan', url: server.url('/three-mb') }];
+    const first = await prepareAttachments(list, 'document', { ...inDirectory, directory, budget });
+    assert.equal(budget.inUse, 3 * MB);
+
+    const error = await rejectsWithCode(prepareAttachments(list, 'document', { ...inDirectory, directory, budget }), 'RATE_LIMITED');
+    assert.equal(typeof error.details?.['retryAfterMs'], 'number');
+    assert.equal(budget.inUse, 3 * MB);
+
+    await first.release();
+    assert.equal(budget.inUse, 0);
+    const second = await prepareAttachments(list, 'document', { ...inDirectory, directory, budget });
+    await second.release();
+    assert.equal(budget.inUse, 0);
+  });
+
+  it('counts a body without Content-Length as it streams, and stops it at the budget', async () => {
+    const budget = new ByteBudget(2 * MB);
+    await rejectsWithCode(prepareAttachments([{ title: 'Stream', url: server.url('/endless') }], 'document', { ...inDirectory, directory, budget }), 'RATE_LIMITED');
+    await endless.closed;
+    assert.equal(endless.finished, false);
+    assert.ok(endless.written < 50 * MB);
+    assert.equal(budget.inUse, 0);
+    assert.deepEqual(await readdir(directory), []);
+  });
+
+  it('keeps each file on disk until the batch is released, and none after a failure', async () => {
+    const batch = await prepareAttachments([{ title: 'Invoice', url: server.url('/invoice') }], 'media', { ...inDirectory, directory });
+    assert.deepEqual(await readdir(directory), [batch.files[0]?.path.slice(directory.length + 1)]);
+    await batch.release();
+    assert.deepEqual(await readdir(directory), []);
+
+    const list = [
+      { title: 'Invoice', url: server.url('/invoice') },
+      { title: 'Gone', url: server.url('/missing') },
+    ];
+    await rejectsWithCode(prepareAttachments(list, 'media', { ...inDirectory, directory }), 'ATTACHMENT_FETCH_FAILED');
+    assert.deepEqual(await readdir(directory), []);
   });
 });
 

@@ -1,6 +1,8 @@
 import type { AttachmentFormat, AttachmentInput } from '../domain/actions.js';
 import { ConnectorError } from '../domain/errors.js';
-import { defaultMediaSizeLimits, type MediaKind, type MediaSizeLimits } from '../domain/limits.js';
+import { attachmentBudgets, defaultMediaSizeLimits, type MediaKind, type MediaSizeLimits } from '../domain/limits.js';
+import { removeBody } from './body-file.js';
+import { ByteBudget } from './byte-budget.js';
 import { fetchAttachment, type FetchAttachmentOptions, type FetchedAttachment } from './fetch-attachment.js';
 
 /** An attachment fetched, typed and checked against WhatsApp's limits, ready for an engine. */
@@ -12,14 +14,32 @@ export interface PreparedAttachment {
   /** Detected from the bytes. */
   mimeType: string;
   size: number;
-  bytes: Buffer;
+  /** The bytes, in a file that lives until the batch is released. */
+  path: string;
   /** The address given, without user name and password. */
   url: string;
 }
 
-export interface PrepareAttachmentsOptions extends Omit<FetchAttachmentOptions, 'maxBytes'> {
+/** The attachments of one action, holding their files and their share of the byte budget. */
+export interface PreparedAttachments {
+  files: PreparedAttachment[];
+  /**
+   * Deletes the files and gives their bytes back to the budget; call once the messages are sent
+   * or have failed. Calling again does nothing.
+   */
+  release(): Promise<void>;
+}
+
+export interface PrepareAttachmentsOptions extends Omit<FetchAttachmentOptions, 'maxBytes' | 'claim'> {
   /** Per-kind limits; `defaultMediaSizeLimits` (image 5 MB, video and audio 16 MB, document 100 MB) by default. */
   sizeLimits?: MediaSizeLimits;
+  /** The most bytes all attachments of one action may have together; `attachmentBudgets.requestMaxBytes` by default. */
+  requestMaxBytes?: number;
+  /**
+   * The process's budget, shared by every action (RATE_LIMITED when it is spent). Without one, each
+   * call has a budget of its own, `attachmentBudgets.processMaxBytes`.
+   */
+  budget?: ByteBudget;
   /** Downloads at once. Default 3. */
   concurrency?: number;
 }
@@ -33,20 +53,40 @@ const defaultConcurrency = 3;
  * (ATTACHMENT_TOO_LARGE naming the kind), as WhatsApp would refuse it, rather than silently sent
  * as something else. Errors name the attachment's index and title.
  *
+ * The bytes are claimed from the budget before they are read (ATTACHMENT_TOO_LARGE past the
+ * action's share, RATE_LIMITED past the process's) and kept in files until `release`; on failure
+ * everything is released before the error is thrown.
+ *
  * @example
- * const files = await prepareAttachments({ title: 'Invoice', url: 'https://files.example.com/42' }, 'document', {});
- * files[0]?.fileName // 'Invoice.pdf'
+ * const batch = await prepareAttachments({ title: 'Invoice', url: 'https://files.example.com/42' }, 'document', {});
+ * batch.files[0]?.fileName // 'Invoice.pdf'
+ * await batch.release();
  */
 export async function prepareAttachments(
   list: unknown,
   format: AttachmentFormat,
   options: PrepareAttachmentsOptions = {},
-): Promise<PreparedAttachment[]> {
+): Promise<PreparedAttachments> {
   const inputs = normalizeAttachments(list);
   const limits = options.sizeLimits ?? defaultMediaSizeLimits;
   const maxBytes = format === 'document' ? limits.document : Math.max(...Object.values(limits));
-  const fetched = await fetchAll(inputs, { ...options, maxBytes }, options.concurrency ?? defaultConcurrency);
-  return fetched.map((file, index) => toPrepared(file, index, format, limits));
+  const budget = options.budget ?? new ByteBudget(attachmentBudgets.processMaxBytes);
+  const share = budget.forRequest(options.requestMaxBytes ?? attachmentBudgets.requestMaxBytes);
+  const claim = (bytes: number): void => share.take(bytes);
+  let fetched: FetchedAttachment[] = [];
+  const release = async (): Promise<void> => {
+    const files = fetched;
+    fetched = [];
+    await Promise.all(files.map((file) => removeBody(file.path)));
+    share.release();
+  };
+  try {
+    fetched = await fetchAll(inputs, { ...options, maxBytes, claim }, options.concurrency ?? defaultConcurrency);
+    return { files: fetched.map((file, index) => toPrepared(file, index, format, limits)), release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }
 
 /**
@@ -98,14 +138,15 @@ function toPrepared(file: FetchedAttachment, index: number, format: AttachmentFo
     sendAs,
     mimeType: file.mimeType,
     size: file.size,
-    bytes: file.bytes,
+    path: file.path,
     url: file.url,
   };
 }
 
 /**
  * Fetches with a few downloads at once. The first failure stops the rest (their downloads are
- * aborted and awaited, so no socket outlives the call) and is reported with its index.
+ * aborted and awaited, so no socket outlives the call), deletes the files already fetched, and is
+ * reported with its index.
  */
 async function fetchAll(
   inputs: AttachmentInput[],
@@ -137,7 +178,10 @@ async function fetchAll(
 
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker);
   await Promise.all(workers);
-  if (failure !== undefined) throw failure.error;
+  if (failure !== undefined) {
+    await Promise.all(results.map((file) => removeBody(file.path)));
+    throw failure.error;
+  }
   return results;
 }
 

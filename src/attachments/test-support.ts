@@ -8,6 +8,8 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
+import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 // ---------------------------------------------------------------- sample files
 
@@ -130,6 +132,41 @@ export async function startServer(routes: Record<string, Handler>): Promise<Test
 export function serve(bytes: Buffer, headers: Record<string, string> = {}): Handler {
   return (_req, res) => {
     res.writeHead(200, { 'content-length': String(bytes.length), ...headers }).end(bytes);
+  };
+}
+
+/** How far a `slowStream` got: bytes written, whether it finished, and when its response closed. */
+export interface StreamState {
+  written: number;
+  finished: boolean;
+  closed?: Promise<unknown>;
+}
+
+/** A server writing `total` bytes in 64 KiB chunks, yielding between them; reports how far it got. */
+export function slowStream(total: number, state: StreamState): Handler {
+  return (_req, res) => {
+    state.closed = once(res, 'close');
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const drainedOrClosed = (): Promise<void> =>
+      new Promise((resolve) => {
+        const done = (): void => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.on('drain', done).on('close', done);
+      });
+    void (async () => {
+      while (state.written < total && !res.destroyed) {
+        if (!res.write(chunk)) await drainedOrClosed();
+        state.written += chunk.length;
+        await nextTurn();
+      }
+      if (!res.destroyed) {
+        res.end();
+        state.finished = true;
+      }
+    })();
   };
 }
 

@@ -43,3 +43,17 @@ export const expressionLimits = {
   /** How deeply data (allValues) may nest when it is turned into text or compared. */
   maxDataDepth: 100,
 } as const;
+
+/**
+ * Attachment bytes the connector holds at once: not WhatsApp's limits but the connector's own, so
+ * one message with many large files, or many at once, cannot exhaust the process. Defaults an
+ * operator may change (`CONNECTOR_ATTACHMENTS_REQUEST_MB`, `CONNECTOR_ATTACHMENTS_PROCESS_MB`).
+ */
+export const attachmentBudgets = {
+  /** All attachments of one message together: two documents of WhatsApp's largest size. */
+  requestMaxBytes: 200 * MB,
+  /** All attachments of every message in flight together. */
+  processMaxBytes: 1024 * MB,
+  /** The wait a RATE_LIMITED answer advises: about the time to send a few large files. */
+  retryAfterMs: 10_000,
+} as const;

@@ -84,12 +84,16 @@ export interface SentMessage extends MessageRef {
   status: MessageStatus;
 }
 
-export interface OutgoingMedia {
+/**
+ * A file to send: bytes in memory, or a file on disk that the engine reads as a stream, so an
+ * attachment of 100 MB never sits whole in memory. The file belongs to the caller, who deletes it
+ * after the send.
+ */
+export type OutgoingMedia = {
   kind: MediaKind;
-  bytes: Uint8Array;
   mimeType: string;
   fileName: string;
-}
+} & ({ bytes: Uint8Array } | { path: string; size: number });
 
 export type OutgoingMessage =
   | { type: 'text'; chat: string; text: string }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { attachmentBudgets } from '../domain/limits.js';
 import { ConnectorError } from '../domain/errors.js';
 import { readConfig } from './config.js';
 
@@ -33,4 +34,15 @@ test('the send pace and the waits have defaults that protect the account', () =>
   assert.equal(config.ackTimeoutMs, 20_000);
   assert.equal(config.qrTimeoutMs, undefined, "QR codes last as long as WhatsApp Web's");
   assert.equal(readConfig({ CONNECTOR_QR_TIMEOUT_MS: '45000' }).qrTimeoutMs, 45_000);
+});
+
+test('attachment budgets default to the limits users read, and are set in megabytes', () => {
+  const MB = 1024 * 1024;
+  const config = readConfig({});
+  assert.equal(config.attachmentsRequestMaxBytes, attachmentBudgets.requestMaxBytes);
+  assert.equal(config.attachmentsProcessMaxBytes, attachmentBudgets.processMaxBytes);
+  assert.equal(config.attachmentsDir, undefined);
+  const set = readConfig({ CONNECTOR_ATTACHMENTS_REQUEST_MB: '50', CONNECTOR_ATTACHMENTS_PROCESS_MB: '0.5', CONNECTOR_ATTACHMENTS_DIR: '/var/spool/wa' });
+  assert.deepEqual([set.attachmentsRequestMaxBytes, set.attachmentsProcessMaxBytes, set.attachmentsDir], [50 * MB, MB / 2, '/var/spool/wa']);
+  assert.throws(() => readConfig({ CONNECTOR_ATTACHMENTS_PROCESS_MB: '0' }), ConnectorError);
 });

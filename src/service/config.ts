@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validationError } from '../domain/actions.js';
 import { ConnectorError } from '../domain/errors.js';
+import { attachmentBudgets } from '../domain/limits.js';
 
 /**
  * The service's configuration, read from the environment (documented in the README). Every value
@@ -21,6 +22,12 @@ export interface ServiceConfig {
   /** The address people use to reach the service, for link URLs. Unset → the listening address. */
   publicUrl: string | undefined;
   allowPrivateUrls: boolean;
+  /** The most attachment bytes one action may carry (ATTACHMENT_TOO_LARGE past it). */
+  attachmentsRequestMaxBytes: number;
+  /** The most attachment bytes all actions in flight may hold together (RATE_LIMITED past it). */
+  attachmentsProcessMaxBytes: number;
+  /** Where attachments wait on disk until they are sent; unset → the system's temporary folder. */
+  attachmentsDir: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How long in-flight actions may take to finish on SIGTERM before they are aborted. */
   shutdownGraceMs: number;
@@ -41,6 +48,8 @@ export interface ServiceConfig {
   maxLinking: number;
 }
 
+const MB = 1024 * 1024;
+
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
@@ -55,6 +64,9 @@ const environment = z.object({
   CONNECTOR_SECRET_KEY: z.string().min(32, 'use at least 32 characters').optional(),
   CONNECTOR_PUBLIC_URL: z.url().optional(),
   CONNECTOR_ALLOW_PRIVATE_URLS: flag.default(false),
+  CONNECTOR_ATTACHMENTS_REQUEST_MB: z.coerce.number().positive().default(attachmentBudgets.requestMaxBytes / MB),
+  CONNECTOR_ATTACHMENTS_PROCESS_MB: z.coerce.number().positive().default(attachmentBudgets.processMaxBytes / MB),
+  CONNECTOR_ATTACHMENTS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONNECTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   CONNECTOR_WA_URL: z.url({ protocol: /^wss?$/ }).optional(),
@@ -98,6 +110,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     secretKey: e.CONNECTOR_SECRET_KEY,
     publicUrl: e.CONNECTOR_PUBLIC_URL?.replace(/\/+$/, ''),
     allowPrivateUrls: e.CONNECTOR_ALLOW_PRIVATE_URLS,
+    attachmentsRequestMaxBytes: Math.round(e.CONNECTOR_ATTACHMENTS_REQUEST_MB * MB),
+    attachmentsProcessMaxBytes: Math.round(e.CONNECTOR_ATTACHMENTS_PROCESS_MB * MB),
+    attachmentsDir: e.CONNECTOR_ATTACHMENTS_DIR,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.CONNECTOR_SHUTDOWN_GRACE_MS,
     waUrl: e.CONNECTOR_WA_URL,

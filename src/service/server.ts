@@ -1,6 +1,7 @@
 import type { Agent } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import { ActionRunner } from '../actions/runner.js';
+import { ByteBudget } from '../attachments/index.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
 import { BaileysEngine, baileysLogger, storedArchive, trustRootKey } from '../engines/baileys/index.js';
@@ -84,7 +85,13 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     undo.unshift(() => engine.close());
     const untrustRoot = config.waRootKey ? trustRootKey(config.waRootKey) : undefined;
     if (untrustRoot) undo.unshift(untrustRoot);
-    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments: { allowPrivateAddresses: config.allowPrivateUrls } });
+    const attachments = {
+      allowPrivateAddresses: config.allowPrivateUrls,
+      requestMaxBytes: config.attachmentsRequestMaxBytes,
+      budget: new ByteBudget(config.attachmentsProcessMaxBytes),
+      ...(config.attachmentsDir ? { directory: config.attachmentsDir } : {}),
+    };
+    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments });
 
     let publicUrl = config.publicUrl ?? '';
     const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}`, maxLinking: config.maxLinking });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { samplePng } from '../../src/attachments/test-support.js';
+import { toBaileysContent } from '../../src/engines/baileys/content.js';
 import type { BaileysClient } from './baileys-client.js';
 import { downloadMedia, mediaAgent, startEmulator, type WaEmulator } from './index.js';
 import { linkedClient } from './linked-client.js';
@@ -58,4 +62,23 @@ test('a tampered upload is caught when the recipient decrypts it', async () => {
   const document = received.message.documentMessage!;
   const tampered = { ...document, fileEncSha256: Buffer.alloc(32) };
   await assert.rejects(downloadMedia(emulator, { documentMessage: tampered }), /hash mismatch/);
+});
+
+test('a document the engine hands over as a file on disk is streamed, uploaded and decrypts to the same bytes', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'send-media-'));
+  try {
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const path = join(directory, 'scan');
+    await writeFile(path, bytes);
+    const media = { kind: 'document' as const, path, size: bytes.length, mimeType: 'application/octet-stream', fileName: 'scan.bin' };
+    const { jid, content } = toBaileysContent({ type: 'media', chat: annaJid, media });
+    const sent = await client.sock.sendMessage(jid, content);
+    const received = await emulator.inbox.waitFor((m) => m.id === sent?.key.id && m.recipient === ANNA);
+    const document = received.message.documentMessage;
+    assert.equal(document?.fileName, 'scan.bin');
+    assert.equal(Number(document?.fileLength), bytes.length);
+    assert.equal(sha256(await downloadMedia(emulator, received.message)), sha256(bytes));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 });

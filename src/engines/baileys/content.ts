@@ -1,6 +1,6 @@
-import { normalizeMessageContent, proto, type AnyMessageContent, type WAMessage, type WAMessageKey } from 'baileys';
+import { normalizeMessageContent, proto, type AnyMessageContent, type WAMediaUpload, type WAMessage, type WAMessageKey } from 'baileys';
 import type { MessageKind, MessageRecord } from '../../domain/message.js';
-import type { OutgoingMessage } from '../engine.js';
+import type { OutgoingMedia, OutgoingMessage } from '../engine.js';
 
 /** A message as the engine keeps it: the record the rules read and the protobuf Baileys needs to forward it. */
 export interface ArchivedMessage {
@@ -50,8 +50,8 @@ export function toBaileysContent(message: OutgoingMessage, original?: WAMessage)
 }
 
 function mediaContent(message: Extract<OutgoingMessage, { type: 'media' }>): AnyMessageContent {
-  const { kind, bytes, mimeType, fileName } = message.media;
-  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { kind, mimeType, fileName } = message.media;
+  const data = mediaUpload(message.media);
   const caption = message.caption === undefined ? {} : { caption: message.caption };
   switch (kind) {
     case 'image':
@@ -64,6 +64,17 @@ function mediaContent(message: Extract<OutgoingMessage, { type: 'media' }>): Any
     case 'document':
       return { document: data, mimetype: mimeType, fileName, ...caption };
   }
+}
+
+/**
+ * A file on disk goes to Baileys as `{ url: path }`: it streams it through the encryption into its
+ * own temporary file and uploads from there, so the bytes are never whole in memory, and a resend
+ * after a lost socket reads the file again (a stream could be read only once). No `mediaCache` is
+ * configured, so Baileys keeps nothing keyed by the path.
+ */
+function mediaUpload(media: OutgoingMedia): WAMediaUpload {
+  if ('path' in media) return { url: media.path };
+  return Buffer.from(media.bytes.buffer, media.bytes.byteOffset, media.bytes.byteLength);
 }
 
 /** The key WhatsApp names a message by; a group message from someone else also names its sender. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { Location } from '../../domain/actions.js';
 import { ConnectorError } from '../../domain/errors.js';
 import { limits, type MediaSizeLimits } from '../../domain/limits.js';
@@ -6,12 +7,12 @@ import type { MessageStatus } from '../../domain/message.js';
 import { fitsCaption } from '../../domain/rules.js';
 import type { ContactPayload } from '../../domain/vcard.js';
 import type { OutgoingMedia } from '../engine.js';
-import type { StoredMessage } from './store.js';
+import type { StoredMedia, StoredMessage } from './store.js';
 
 /** What a new message carries: the engine's outgoing content without its chat. */
 export type NewContent =
   | { type: 'text'; text: string }
-  | { type: 'media'; media: OutgoingMedia; caption?: string }
+  | { type: 'media'; media: OutgoingMedia | StoredMedia; caption?: string }
   | { type: 'location'; location: Location }
   | { type: 'contacts'; contacts: ContactPayload[] };
 
@@ -44,19 +45,19 @@ export function messageBody(content: NewContent, sizeLimits: MediaSizeLimits): M
       assertTextFits(content.text, 'text');
       return { kind: 'text', text: content.text };
     case 'media': {
-      const { kind, bytes, mimeType, fileName } = content.media;
-      if (bytes.byteLength === 0) throw new ConnectorError('VALIDATION_ERROR', `The ${kind} "${fileName}" is empty`, { fileName });
-      if (bytes.byteLength > sizeLimits[kind]) {
-        throw new ConnectorError('ATTACHMENT_TOO_LARGE', `The ${kind} "${fileName}" has ${bytes.byteLength} bytes; WhatsApp takes at most ${sizeLimits[kind]}`, {
+      const media = fingerprint(content.media);
+      const { kind, fileName, size } = media;
+      if (size === 0) throw new ConnectorError('VALIDATION_ERROR', `The ${kind} "${fileName}" is empty`, { fileName });
+      if (size > sizeLimits[kind]) {
+        throw new ConnectorError('ATTACHMENT_TOO_LARGE', `The ${kind} "${fileName}" has ${size} bytes; WhatsApp takes at most ${sizeLimits[kind]}`, {
           fileName,
-          size: bytes.byteLength,
+          size,
           limit: sizeLimits[kind],
         });
       }
       const caption = content.caption === '' ? undefined : content.caption;
       if (caption !== undefined) assertTextFits(caption, 'caption');
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      return { kind, text: caption, media: { kind, mimeType, fileName, size: bytes.byteLength, sha256 } };
+      return { kind, text: caption, media };
     }
     case 'location': {
       const { latitude, longitude } = content.location;
@@ -72,6 +73,31 @@ export function messageBody(content: NewContent, sizeLimits: MediaSizeLimits): M
         contacts: content.contacts.map(({ displayName, vcard, phones }) => ({ displayName, vcard, phones: [...phones] })),
       };
   }
+}
+
+/**
+ * What the network keeps of a file. A file on disk arrives already fingerprinted (`hashMediaFile`,
+ * by the engine, which may wait for the disk); bytes in memory are hashed here.
+ */
+function fingerprint(media: OutgoingMedia | StoredMedia): StoredMedia {
+  const { kind, mimeType, fileName } = media;
+  if ('sha256' in media) return { kind, mimeType, fileName, size: media.size, sha256: media.sha256 };
+  if ('path' in media) throw new ConnectorError('INTERNAL', `The file of "${fileName}" reached the sandbox network unread`);
+  return { kind, mimeType, fileName, size: media.bytes.byteLength, sha256: createHash('sha256').update(media.bytes).digest('hex') };
+}
+
+/**
+ * Reads a media file as the network receives it: its size and SHA-256, in chunks, so a large
+ * document costs the sandbox no more memory than it costs WhatsApp's servers.
+ */
+export async function hashMediaFile(media: OutgoingMedia & { path: string }): Promise<StoredMedia> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(media.path)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { kind: media.kind, mimeType: media.mimeType, fileName: media.fileName, size, sha256: hash.digest('hex') };
 }
 
 /** Text up to 4096 characters, captions up to 1024; neither empty. */

@@ -20,7 +20,7 @@ function code(expected: ErrorCode) {
   };
 }
 
-function file(kind: OutgoingMedia['kind'], fileName: string, mimeType: string, size: number): OutgoingMedia {
+function file(kind: OutgoingMedia['kind'], fileName: string, mimeType: string, size: number): OutgoingMedia & { bytes: Uint8Array } {
   return { kind, fileName, mimeType, bytes: new Uint8Array(size).fill(7) };
 }
 
