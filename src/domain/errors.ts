@@ -18,6 +18,7 @@ export const errorCatalog = {
   SESSION_NOT_FOUND: { status: 404, title: 'Session not found' },
   SESSION_NOT_CONNECTED: { status: 503, title: 'Session is not connected' },
   SESSION_LOGGED_OUT: { status: 410, title: 'Session was logged out' },
+  WHATSAPP_UNREACHABLE: { status: 503, title: 'WhatsApp cannot be reached' },
 
   // WhatsApp's rules on existing messages
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },
