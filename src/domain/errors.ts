@@ -19,6 +19,7 @@ export const errorCatalog = {
   SESSION_NOT_CONNECTED: { status: 503, title: 'Session is not connected' },
   SESSION_LOGGED_OUT: { status: 410, title: 'Session was logged out' },
   SESSION_OTHER_ENGINE: { status: 409, title: 'Session belongs to another engine' },
+  WHATSAPP_UNREACHABLE: { status: 503, title: 'WhatsApp cannot be reached' },
 
   // WhatsApp's rules on existing messages
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },

@@ -69,9 +69,10 @@ export async function linkPhone(service: TestService, phone: string): Promise<{ 
   const { sessionId } = created.body;
   const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);
   try {
-    const qr = await stream.next('qr');
+    // Generous: on a busy machine linking a real Baileys socket (key generation, login) takes seconds.
+    const qr = await stream.next('qr', 30_000);
     await service.whatsapp.scan(service, sessionId, phone, String(qr.data.qr));
-    const connected = await stream.next('connected');
+    const connected = await stream.next('connected', 30_000);
     return { sessionId, token: connected.data.token as string, tokenId: connected.data.tokenId as string };
   } finally {
     stream.close();

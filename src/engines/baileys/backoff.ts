@@ -17,3 +17,34 @@ export function reconnectDelay(attempt: number, options: BackoffOptions, random:
   const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling * random());
 }
+
+/**
+ * The reconnects of one session: each `schedule` waits longer than the last (see
+ * `reconnectDelay`), until a connection that works calls `reset`.
+ */
+export class ReconnectSchedule {
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BackoffOptions) {}
+
+  /** Runs `reconnect` after the next delay; answers the delay in ms. */
+  schedule(reconnect: () => void): number {
+    this.cancel();
+    const delayMs = reconnectDelay(this.attempt++, this.options);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      reconnect();
+    }, delayMs);
+    return delayMs;
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
