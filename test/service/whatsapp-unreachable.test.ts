@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { call, openSse } from '../support/http.js';
 import { startTestService } from '../support/service.js';
-import { until } from '../support/until.js';
+import { eventually } from '../support/eventually.js';
 
 /** A loopback port that was free a moment ago and now refuses connections. */
 async function closedPort(): Promise<number> {
@@ -30,7 +30,7 @@ test('WhatsApp out of reach: the link page and the log say so and when it retrie
     stream.close();
 
     const logged = () => service.log.map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.msg.startsWith('cannot reach WhatsApp'));
-    await until(() => logged() !== undefined, 'the log to say WhatsApp cannot be reached');
+    await eventually(() => logged() !== undefined, 'the log to say WhatsApp cannot be reached');
     assert.match(logged()!.msg, /^cannot reach WhatsApp \(connect ECONNREFUSED [^)]+\), retrying in \d+(\.\d)? s$/);
     assert.ok(logged()!.level >= 30, 'at info or above');
 
