@@ -40,6 +40,11 @@ describe('ByteBudget', () => {
     assert.equal(budget.inUse, 300);
   });
 
+  it('calls an action too large, not rate limited, when it could not fit even into an idle process', () => {
+    const budget = new ByteBudget(500);
+    assert.equal(codeOf(() => budget.forRequest(800).take(600)).code, 'ATTACHMENT_TOO_LARGE');
+  });
+
   it('gives everything back once, however often release is called', () => {
     const budget = new ByteBudget(1000);
     const request = budget.forRequest(1000);

@@ -24,9 +24,12 @@ export class ByteBudget {
     return this.held;
   }
 
-  /** A share for one request, which may take at most `requestLimit` bytes in total. */
+  /**
+   * A share for one request, which may take at most `requestLimit` bytes in total, and never more
+   * than the whole process budget: what could not fit even alone is too large, not a reason to retry.
+   */
   forRequest(requestLimit: number): RequestBudget {
-    return new RequestBudget(this, requestLimit);
+    return new RequestBudget(this, Math.min(requestLimit, this.limit));
   }
 
   /** @internal Taken by a RequestBudget; RATE_LIMITED when the process is full. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConnectorError } from '../domain/errors.js';
 import { removeBody } from './body-file.js';
 import { fetchAttachment, type FetchAttachmentOptions } from './fetch-attachment.js';
@@ -10,7 +12,9 @@ import { guardConnections, samplePng, serve, slowStream, startServer, type Conne
 import { rejectsWithCode } from '../../test/support/assert-code.js';
 
 const MB = 1024 * 1024;
-const local: FetchAttachmentOptions = { maxBytes: MB, allowPrivateAddresses: true };
+// every body fetched here lands in this folder, removed after the tests
+const directory = await mkdtemp(join(tmpdir(), 'fetch-attachment-test-'));
+const local: FetchAttachmentOptions = { maxBytes: MB, allowPrivateAddresses: true, directory };
 const onlyThisLoopback = (address: string): boolean => address === '127.0.0.1';
 
 
@@ -55,6 +59,7 @@ before(async () => {
 });
 
 after(async () => {
+  await rm(directory, { recursive: true, force: true });
   await server.close();
   guard.dispose();
   assert.deepEqual(guard.blocked, [], 'no connection may leave the loopback interface');
@@ -127,6 +132,17 @@ describe('fetchAttachment: size and time limits', () => {
     assert.ok(stream.written < 50 * MB);
   });
 
+  it('leaves no file behind when a body is cut short or refused halfway', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'fetch-attachment-failed-'));
+    try {
+      await rejectsWithCode(fetchAttachment({ title: 'p', url: server.url('/cut-short') }, { ...local, directory: own }), 'ATTACHMENT_FETCH_FAILED');
+      await rejectsWithCode(fetchAttachment({ title: 'big', url: server.url('/fifty-mb') }, { ...local, directory: own }), 'ATTACHMENT_TOO_LARGE');
+      assert.deepEqual(await readdir(own), []);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a Content-Length over the limit without reading the body', async () => {
     const error = await rejectsWithCode(fetchAttachment({ title: 'big', url: server.url('/announces-ten-mb') }, local), 'ATTACHMENT_TOO_LARGE');
     assert.deepEqual(error.details, { url: server.url('/announces-ten-mb'), limit: MB, received: 0, contentLength: 10 * MB });
@@ -164,7 +180,7 @@ describe('fetchAttachment: size and time limits', () => {
 });
 
 describe('fetchAttachment: addresses inside the network', () => {
-  const strict: FetchAttachmentOptions = { maxBytes: MB };
+  const strict: FetchAttachmentOptions = { maxBytes: MB, directory };
 
   async function refusedWithoutConnecting(url: string, options: FetchAttachmentOptions = strict): Promise<ConnectorError> {
     const sockets = guard.sockets();

@@ -225,8 +225,11 @@ describe('prepareAttachments: byte budgets and files', () => {
   });
 
   it('counts a body without Content-Length as it streams, and stops it at the budget', async () => {
-    const budget = new ByteBudget(2 * MB);
+    const budget = new ByteBudget(4 * MB);
+    const otherAction = budget.forRequest(4 * MB);
+    otherAction.take(2 * MB);
     await rejectsWithCode(prepareAttachments([{ title: 'Stream', url: server.url('/endless') }], 'document', { ...inDirectory, directory, budget }), 'RATE_LIMITED');
+    otherAction.release();
     await endless.closed;
     assert.equal(endless.finished, false);
     assert.ok(endless.written < 50 * MB);

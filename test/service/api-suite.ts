@@ -276,6 +276,25 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
       }
     });
 
+    test('attachments that together pass CONNECTOR_ATTACHMENTS_REQUEST_MB are ATTACHMENT_TOO_LARGE and nothing is sent', async () => {
+      const MB = 1024 * 1024;
+      const small = await startTestService({ allowPrivateUrls: true, attachmentsRequestMaxBytes: 8 * MB }, undefined, whatsapp);
+      try {
+        const linked = await linkPhone(small, clinicPhone);
+        const before = (await seenBy(anna)).length;
+        const scans = [1, 2].map((n) => ({ title: `Scan ${n}`, url: files.url('/big.jpg') }));
+        const reply = await call<Result>(small.url, 'POST', '/v1/actions/sendMessage', {
+          token: linked.token,
+          body: { chat: anna, text: 'Scans', attachments: scans, attachmentFormat: 'document' },
+        });
+        problem(reply, 413, 'ATTACHMENT_TOO_LARGE');
+        assert.equal((reply.body.details as Record<string, unknown> | undefined)?.['requestLimit'], 8 * MB);
+        assert.equal((await seenBy(anna)).length, before);
+      } finally {
+        await small.close();
+      }
+    });
+
     test('malformed JSON, a body that does not fit and an unknown action are VALIDATION_ERROR', async () => {
       problem(await call(service.url, 'POST', '/v1/actions/sendMessage', { token, raw: '{"chat": ' }), 400, 'VALIDATION_ERROR');
       const invalid = await act('sendLocation', { chat: anna, location: { latitude: 'north' } });
