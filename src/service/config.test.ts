@@ -34,3 +34,12 @@ test('the send pace and the waits have defaults that protect the account', () =>
   assert.equal(config.qrTimeoutMs, undefined, "QR codes last as long as WhatsApp Web's");
   assert.equal(readConfig({ CONNECTOR_QR_TIMEOUT_MS: '45000' }).qrTimeoutMs, 45_000);
 });
+
+test('clients get 10 s for headers and 30 s for a whole request; a headers timeout beyond the body timeout is refused', () => {
+  const config = readConfig({});
+  assert.equal(config.headersTimeoutMs, 10_000);
+  assert.equal(config.bodyTimeoutMs, 30_000);
+  assert.equal(config.maxConnections, 1_000);
+  assert.throws(() => readConfig({ CONNECTOR_HEADERS_TIMEOUT_MS: '40000' }), /CONNECTOR_BODY_TIMEOUT_MS/);
+  assert.equal(readConfig({ CONNECTOR_HEADERS_TIMEOUT_MS: '40000', CONNECTOR_BODY_TIMEOUT_MS: '60000' }).headersTimeoutMs, 40_000);
+});
