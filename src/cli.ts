@@ -13,6 +13,9 @@ Commands:
              --lang en|ru   texts in one language (default: both)
 `;
 
+/** After the shutdown grace, how long closing may still take before the process exits regardless. */
+const lastResortMs = 5_000;
+
 async function serve(): Promise<void> {
   const config = readConfig(process.env);
   const service = await startService({ config });
@@ -31,6 +34,12 @@ async function serve(): Promise<void> {
   process.stderr.write(`WhatsApp Connector on ${service.url} (API docs: ${service.url}/docs)\n`);
   const stop = (signal: string) => {
     service.app.log.info({ signal }, 'shutting down');
+    // The HTTP side ends within the grace and half a second; this bounds the rest (the engine, the
+    // store) should one of them hang, so an orchestrator never has to kill the process.
+    setTimeout(() => {
+      service.app.log.error({ signal }, 'shutdown did not finish; exiting anyway');
+      process.exit(1);
+    }, service.config.shutdownGraceMs + lastResortMs).unref();
     service.close().then(
       () => process.exit(0),
       (error: unknown) => {

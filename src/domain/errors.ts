@@ -9,8 +9,12 @@ export const errorCatalog = {
   EXPRESSION_ERROR: { status: 400, title: 'Expression cannot be evaluated' },
   NOT_ON_WHATSAPP: { status: 422, title: 'Number is not on WhatsApp' },
 
-  // HTTP
+  // HTTP: requests the service cannot read, and a service on its way down
   NOT_FOUND: { status: 404, title: 'No such route' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request was not received in time' },
+  URI_TOO_LONG: { status: 414, title: 'Address is too long' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers are too large' },
+  SHUTTING_DOWN: { status: 503, title: 'Service is shutting down' },
 
   // Authorisation and sessions
   UNAUTHORIZED: { status: 401, title: 'Missing or invalid credentials' },

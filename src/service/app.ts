@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,6 +8,8 @@ import type { SandboxEngine } from '../engines/sandbox/index.js';
 import type { ActionService } from './actions.js';
 import type { LinkHub } from './link-hub.js';
 import type { Metrics } from './metrics.js';
+import { answerClientError } from './client-errors.js';
+import { trackRequests } from './drain.js';
 import { handleError, sendProblem } from './problem.js';
 import { actionRoutes } from './routes/actions.js';
 import { docsRoutes } from './routes/docs.js';
@@ -29,57 +32,23 @@ export interface AppDependencies {
   logLevel: string;
   /** Writes the JSON log somewhere else than stdout (tests). */
   logStream?: NodeJS.WritableStream;
+  connections: ConnectionLimits;
 }
+
+/** How long a client may take to send a request, and how many connections the service holds (docs/service.md). */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  /** The whole request, headers and body. */
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
+/** Node checks its request timeouts this often (its default, 30 s, lets a slow client overstay by as much). */
+const timeoutCheckMs = 1_000;
 
 /** Secrets never reach the log: bearer tokens, admin keys, tokens in bodies. */
 export const redactedPaths = ['req.headers.authorization', 'req.headers.cookie', 'token', '*.token', 'adminKey', 'headers.authorization'];
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Resolves when no request is being answered (event streams do not count). */
-    requestsSettled(): Promise<void>;
-  }
-  interface FastifyRequest {
-    /** Takes the request out of the in-flight count (an event stream, which never finishes). */
-    untrack(): void;
-  }
-}
-
-/**
- * Counts requests being answered, so closing can wait for exactly those and then drop every
- * connection, instead of waiting for idle clients' keep-alive timeouts.
- */
-function trackRequests(app: FastifyInstance): void {
-  let active = 0;
-  let waiters: (() => void)[] = [];
-  const counted = new WeakSet<object>();
-  const finish = (request: object) => {
-    if (!counted.delete(request)) return;
-    active -= 1;
-    if (active === 0) for (const wake of waiters.splice(0)) wake();
-  };
-  app.decorateRequest('untrack', function (this: object) {
-    finish(this);
-  });
-  app.decorate('requestsSettled', () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))));
-  // Callback hooks: an async hook costs every request a promise and a turn of the microtask queue.
-  app.addHook('onRequest', (request, _reply, done) => {
-    counted.add(request);
-    active += 1;
-    done();
-  });
-  app.addHook('onResponse', (request, _reply, done) => {
-    finish(request);
-    done();
-  });
-  app.addHook('onRequestAbort', (request, done) => {
-    finish(request);
-    done();
-  });
-  app.addHook('onClose', async () => {
-    waiters = [];
-  });
-}
 
 /** The HTTP app: routes declare zod schemas, which drive validation and the OpenAPI document at once. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -90,17 +59,29 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: 1024 * 1024,
+    // Unique across restarts and nodes, so the id a caller quotes finds one log line.
+    genReqId: () => randomUUID(),
+    http: { headersTimeout: deps.connections.headersTimeoutMs, connectionsCheckingInterval: timeoutCheckMs },
+    requestTimeout: deps.connections.bodyTimeoutMs,
+    keepAliveTimeout: deps.connections.keepAliveTimeoutMs,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => void handleError(error, request, reply),
+    // trackRequests answers SHUTTING_DOWN as a problem document instead.
+    return503OnClosing: false,
     // One line per request costs more than the action itself at thousands a second; `debug` shows them.
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.server.maxConnections = deps.connections.maxConnections;
   app.setErrorHandler(handleError);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   trackEventStreams(app);
   trackRequests(app);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new ConnectorError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`), request.url),
-  );
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new ConnectorError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
   await app.register(swagger, {
     openapi: {

@@ -46,3 +46,12 @@ test('attachment budgets default to the limits users read, and are set in megaby
   assert.deepEqual([set.attachmentsRequestMaxBytes, set.attachmentsProcessMaxBytes, set.attachmentsDir], [50 * MB, MB / 2, '/var/spool/wa']);
   assert.throws(() => readConfig({ CONNECTOR_ATTACHMENTS_PROCESS_MB: '0' }), ConnectorError);
 });
+
+test('clients get 10 s for headers and 30 s for a whole request; a headers timeout beyond the body timeout is refused', () => {
+  const config = readConfig({});
+  assert.equal(config.headersTimeoutMs, 10_000);
+  assert.equal(config.bodyTimeoutMs, 30_000);
+  assert.equal(config.maxConnections, 1_000);
+  assert.throws(() => readConfig({ CONNECTOR_HEADERS_TIMEOUT_MS: '40000' }), /CONNECTOR_BODY_TIMEOUT_MS/);
+  assert.equal(readConfig({ CONNECTOR_HEADERS_TIMEOUT_MS: '40000', CONNECTOR_BODY_TIMEOUT_MS: '60000' }).headersTimeoutMs, 40_000);
+});

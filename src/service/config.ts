@@ -31,6 +31,13 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How long in-flight actions may take to finish on SIGTERM before they are aborted. */
   shutdownGraceMs: number;
+  /** How long a client may take to send a request's headers, and the whole request with its body. */
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections the service holds at once, all clients together; more are closed as they come. */
+  maxConnections: number;
   /** Baileys: where WhatsApp Web is; unset → WhatsApp's own servers. */
   waUrl: string | undefined;
   /** Baileys: a staging server's root public key to trust instead of WhatsApp's (needs `trustTestRoot`). */
@@ -69,6 +76,10 @@ const environment = z.object({
   CONNECTOR_ATTACHMENTS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONNECTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  CONNECTOR_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  CONNECTOR_BODY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  CONNECTOR_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(72_000),
+  CONNECTOR_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1_000),
   CONNECTOR_WA_URL: z.url({ protocol: /^wss?$/ }).optional(),
   CONNECTOR_WA_ROOT_KEY: z
     .base64()
@@ -100,6 +111,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       { variable: 'CONNECTOR_WA_ROOT_KEY' },
     );
   }
+  if (e.CONNECTOR_HEADERS_TIMEOUT_MS > e.CONNECTOR_BODY_TIMEOUT_MS) {
+    // The body timeout counts from the request's first byte, headers included (Node refuses otherwise).
+    throw new ConnectorError('VALIDATION_ERROR', 'CONNECTOR_HEADERS_TIMEOUT_MS must not exceed CONNECTOR_BODY_TIMEOUT_MS: the body timeout covers the headers too', {
+      variable: 'CONNECTOR_HEADERS_TIMEOUT_MS',
+    });
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -115,6 +132,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     attachmentsDir: e.CONNECTOR_ATTACHMENTS_DIR,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.CONNECTOR_SHUTDOWN_GRACE_MS,
+    headersTimeoutMs: e.CONNECTOR_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: e.CONNECTOR_BODY_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.CONNECTOR_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.CONNECTOR_MAX_CONNECTIONS,
     waUrl: e.CONNECTOR_WA_URL,
     waRootKey: e.CONNECTOR_WA_ROOT_KEY,
     sendIntervalMs: e.CONNECTOR_SEND_INTERVAL_MS,

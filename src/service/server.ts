@@ -14,6 +14,7 @@ import { resolveAdminKey } from './admin-key.js';
 import { buildApp } from './app.js';
 import { defaultConfig, type ServiceConfig } from './config.js';
 import { encryptedCredentials } from './credentials.js';
+import { drainAndClose } from './drain.js';
 import { LinkHub } from './link-hub.js';
 import { createMetrics } from './metrics.js';
 import { loadSecretKey } from './secrets.js';
@@ -117,6 +118,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       ping: () => store.ping(),
       shutdown: shutdown.signal,
       logLevel: config.logLevel,
+      connections: { headersTimeoutMs: config.headersTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs, keepAliveTimeoutMs: config.keepAliveTimeoutMs, maxConnections: config.maxConnections },
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     reportTo.log = app.log;
@@ -153,17 +155,10 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       restoredSessions,
       close: () => {
         closing ??= (async () => {
-          const grace = setTimeout(() => shutdown.abort(new ConnectorError('TIMEOUT', 'The service is shutting down')), config.shutdownGraceMs);
-          try {
-            const closed = app.close();
-            // Once the answers in flight are sent, the remaining connections are idle keep-alives
-            // (or ended event streams): drop them rather than wait for the clients' timeouts.
-            await app.requestsSettled();
-            app.server.closeAllConnections();
-            await closed;
-          } finally {
-            clearTimeout(grace);
-          }
+          await drainAndClose(app, {
+            graceMs: config.shutdownGraceMs,
+            onGraceOver: () => shutdown.abort(new ConnectorError('TIMEOUT', 'The service is shutting down')),
+          });
           await actionLog.flush();
           await hub.settled();
           hub.close();

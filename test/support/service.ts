@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { ServiceConfig } from '../../src/service/config.js';
 import { startService, type RunningService } from '../../src/service/server.js';
@@ -77,4 +78,20 @@ export async function linkPhone(service: TestService, phone: string): Promise<{ 
   } finally {
     stream.close();
   }
+}
+
+/**
+ * A service with one linked phone for the tests of the enclosing suite (started before them, closed
+ * after); its fields are set once the suite's tests run.
+ *
+ * @example const linked = withLinkedService(); test('…', () => call(linked.service.url, 'GET', '/v1/messages/x', { token: linked.token }));
+ */
+export function withLinkedService(config: Partial<ServiceConfig> = {}, phone = '+79000000001'): { service: TestService; token: string } {
+  const linked = {} as { service: TestService; token: string };
+  before(async () => {
+    linked.service = await startTestService(config);
+    linked.token = (await linkPhone(linked.service, phone)).token;
+  });
+  after(() => linked.service.close());
+  return linked;
 }

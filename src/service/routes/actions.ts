@@ -35,7 +35,8 @@ const token = [{ bearerAuth: [] }];
 
 /** The action API: one route per action, authorised by a connection token (PRODUCT §4). */
 export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, { actions, sessions, shutdown }) => {
-  app.addHook('preHandler', requireToken(sessions));
+  // onRequest: the token is checked before the body is read, so no stranger's body is parsed or waited for.
+  app.addHook('onRequest', requireToken(sessions));
 
   for (const action of actionNames) {
     app.post(`/v1/actions/${action}`, {

@@ -24,7 +24,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
   const linkPage = await readFile(webFile('link.html'), 'utf8');
 
   app.post('/v1/sessions', {
-    preHandler: adminOnly,
+    onRequest: adminOnly,
     schema: {
       tags: ['token service'],
       summary: 'Start linking a new WhatsApp session; open its linkUrl to scan the QR code',
@@ -34,27 +34,27 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
   }, async (request, reply) => reply.code(201).send(await sessions.create(request.body?.label)));
 
   app.get('/v1/sessions', {
-    preHandler: adminOnly,
+    onRequest: adminOnly,
     schema: { tags: ['token service'], summary: 'Every session with its state and phone', security: admin },
   }, async () => ({ sessions: await sessions.list() }));
 
   app.get('/v1/sessions/:id', {
-    preHandler: adminOnly,
+    onRequest: adminOnly,
     schema: { tags: ['token service'], summary: 'One session', security: admin, params: sessionId },
   }, async (request) => sessions.get(request.params.id));
 
   app.delete('/v1/sessions/:id', {
-    preHandler: adminOnly,
+    onRequest: adminOnly,
     schema: { tags: ['token service'], summary: 'Log the device out and revoke its tokens', security: admin, params: sessionId },
   }, async (request) => sessions.remove(request.params.id));
 
   app.post('/v1/sessions/:id/tokens', {
-    preHandler: adminOnly,
+    onRequest: adminOnly,
     schema: { tags: ['token service'], summary: 'Issue another token for a linked session', security: admin, params: sessionId },
   }, async (request, reply) => reply.code(201).send(await sessions.createToken(request.params.id)));
 
   app.delete('/v1/tokens/:tokenId', {
-    preHandler: adminOnly,
+    onRequest: adminOnly,
     schema: { tags: ['token service'], summary: 'Revoke a token', security: admin, params: z.object({ tokenId: z.string().min(1).max(64) }) },
   }, async (request, reply) => {
     await sessions.revokeToken(request.params.tokenId);
