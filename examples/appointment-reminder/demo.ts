@@ -2,16 +2,19 @@
  * `npm run demo`: the seed's worked example over one simulated day. Starts the connector service
  * in sandbox mode, links a virtual phone, fills the catalog with appointments over two days, and
  * lets the schedule start the reminder process every five minutes on an injected clock. Prints
- * each reminder, a progress bar and a summary.
+ * each reminder, a progress bar and a summary. `npm run demo -- --keep` leaves the service (and its
+ * /sandbox page) running after the summary until Ctrl+C.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ScenarioScheduler } from '../../src/adapters/schedule/index.js';
 import { httpGateway } from '../../src/component/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { startService } from '../../src/service/server.js';
 import { AppointmentCatalog, type NewAppointment } from './catalog.js';
+import { linkVirtualPhone } from './link-phone.js';
 import { reminderScenario, reminderSchedule } from './scenario.js';
 
 const minute = 60_000;
@@ -21,7 +24,8 @@ const timeZone = reminderSchedule.timeZone;
 const start = Date.parse('2026-03-02T06:00:00Z');
 
 const clients = ['Анна Смирнова', 'Борис Петров', 'Вера Иванова', 'Глеб Соколов', 'Дарья Кузнецова', 'Егор Попов', 'Жанна Лебедева', 'Захар Козлов', 'Ирина Новикова', 'Кирилл Морозов'];
-const specialists = ['Иванова М. П.', 'Сидоров А. В.', 'Орлова Е. Н.'];
+// Full names: the seed's template ends the sentence after the name itself ("Специалист: ….").
+const specialists = ['Иванова Мария Петровна', 'Сидоров Алексей Викторович', 'Орлова Елена Николаевна'];
 
 const dateText = new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' });
 const timeText = new Intl.DateTimeFormat('ru-RU', { timeZone, hour: '2-digit', minute: '2-digit' });
@@ -47,7 +51,15 @@ function bar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round((done / total) * 100)).padStart(3)}%`;
 }
 
-async function main(): Promise<void> {
+/** Resolves on Ctrl+C (or SIGTERM), so the service's pages can be looked at after the run. */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function main(keep: boolean): Promise<void> {
   const began = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'wac-demo-'));
   const clock = new ManualClock(start);
@@ -60,10 +72,7 @@ async function main(): Promise<void> {
   try {
     console.log(`WhatsApp Connector (sandbox) on ${service.url}: chats at ${service.url}/sandbox while the demo runs\n`);
 
-    const created = (await (await fetch(`${service.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })).json()) as { sessionId: string };
-    service.sandbox!.scan(created.sessionId, '+79000000001');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const { token } = (await (await fetch(`${service.url}/v1/sessions/${created.sessionId}/tokens`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })).json()) as { token: string };
+    const { token } = await linkVirtualPhone({ baseUrl: service.url, adminKey, scan: (sessionId) => service.sandbox!.scan(sessionId, '+79000000001') });
     console.log('Linked the clinic’s virtual phone +79000000001; connection token issued.');
 
     for (const appointment of appointments()) catalog.add(appointment);
@@ -121,6 +130,10 @@ async function main(): Promise<void> {
         `${once ? 'each client reminded exactly once' : 'SOME CLIENT GOT MORE THAN ONE MESSAGE'}; ${((performance.now() - began) / 1000).toFixed(1)} s.`,
     );
     if (!once || reminded.length !== due.length) process.exitCode = 1;
+    if (keep) {
+      console.log(`\nThe service stays up: chats at ${service.url}/sandbox. Press Ctrl+C to stop.`);
+      await untilInterrupted();
+    }
   } finally {
     catalog.close();
     await service.close();
@@ -128,4 +141,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
+await main(values.keep);

@@ -209,9 +209,9 @@ describe('the component over HTTP (httpGateway)', () => {
     resultVariable: 'reminder',
   };
   const appointment = {
-    allValues: { clientPhone: '+79000000011', clientName: 'Анна', appointmentDate: '03.03.2026', appointmentTime: '10:00', specialistName: 'Иванова М. П.' },
+    allValues: { clientPhone: '+79000000011', clientName: 'Анна', appointmentDate: '03.03.2026', appointmentTime: '10:00', specialistName: 'Иванова Мария Петровна' },
   };
-  const expected = 'Добрый день, Анна! Напоминаем о вашей записи на завтра, 03.03.2026, в 10:00. Специалист: Иванова М. П.. Будем ждать вас!';
+  const expected = 'Добрый день, Анна! Напоминаем о вашей записи на завтра, 03.03.2026, в 10:00. Специалист: Иванова Мария Петровна. Будем ждать вас!';
 
   test('the seed’s reminder reaches the client once, also when the task is retried', async () => {
     const gateway = httpGateway({ baseUrl: service.url });

@@ -15,7 +15,7 @@ const record = {
     clientPhone: '+7 (900) 111-11-11',
     appointmentDate: '25.11.2026',
     appointmentTime: '10:30',
-    specialistName: 'Иванова М. П.',
+    specialistName: 'Иванова Мария Петровна',
   },
 };
 
@@ -62,7 +62,7 @@ describe('the seed’s appointment reminder', () => {
     assert.equal(result.chat, '79001111111@s.whatsapp.net');
     assert.deepEqual(
       seenByAnna().map((message) => message.text),
-      ['Добрый день, Анна! Напоминаем о вашей записи на завтра, 25.11.2026, в 10:30. Специалист: Иванова М. П.. Будем ждать вас!'],
+      ['Добрый день, Анна! Напоминаем о вашей записи на завтра, 25.11.2026, в 10:30. Специалист: Иванова Мария Петровна. Будем ждать вас!'],
     );
   });
 

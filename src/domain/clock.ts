@@ -17,13 +17,18 @@ export const systemClock: Clock = {
 };
 
 /**
- * A clock that moves only when told to. Timers fire in time order during `advance`.
+ * A clock that moves only when told to. Timers fire in time order during `advance`; a timer set
+ * while an advance runs (by a timer firing on the way) counts from where that advance ends, as
+ * a real clock's would after the jump: a task a tick starts keeps its whole timeout instead of
+ * timing out in the same advance, before its I/O could answer.
  *
  * @example const clock = new ManualClock(Date.parse('2026-01-01T09:00:00Z')); clock.advance(15 * 60_000);
  */
 export class ManualClock implements Clock {
   private timers = new Map<number, { at: number; callback: () => void }>();
   private nextId = 1;
+  /** Where the advance in progress ends; timers set meanwhile start from there. */
+  private advancingTo: number | undefined;
 
   constructor(private current = 0) {}
 
@@ -33,7 +38,7 @@ export class ManualClock implements Clock {
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
-    this.timers.set(id, { at: this.current + Math.max(0, ms), callback });
+    this.timers.set(id, { at: (this.advancingTo ?? this.current) + Math.max(0, ms), callback });
     return { id };
   }
 
@@ -44,14 +49,20 @@ export class ManualClock implements Clock {
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
   advance(ms: number): void {
     const target = this.current + ms;
-    for (;;) {
-      const due = this.nextDue(target);
-      if (!due) break;
-      this.timers.delete(due.id);
-      this.current = due.at;
-      due.callback();
+    const outer = this.advancingTo;
+    this.advancingTo = Math.max(target, outer ?? target);
+    try {
+      for (;;) {
+        const due = this.nextDue(target);
+        if (!due) break;
+        this.timers.delete(due.id);
+        this.current = due.at;
+        due.callback();
+      }
+      this.current = target;
+    } finally {
+      this.advancingTo = outer;
     }
-    this.current = target;
   }
 
   /** Sets the time, firing due timers if it moves forward. */

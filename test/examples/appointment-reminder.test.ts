@@ -25,7 +25,7 @@ function appointment(n: number, startsIn: number): NewAppointment {
     clientPhone: `+7900555${String(n).padStart(4, '0')}`,
     appointmentDate: '03.03.2026',
     appointmentTime: `${String(9 + n).padStart(2, '0')}:00`,
-    specialistName: 'Иванова М. П.',
+    specialistName: 'Иванова Мария Петровна',
     startsAt: service.clock.now() + startsIn,
   };
 }
@@ -66,7 +66,7 @@ test('reminds each client due in 24 h exactly once, also when the host dies midw
     assert.equal(seen.length, 1, `${appointmentDue.clientName} got one reminder`);
     assert.equal(
       seen[0]?.text,
-      `Добрый день, ${appointmentDue.clientName}! Напоминаем о вашей записи на завтра, 03.03.2026, в ${appointmentDue.appointmentTime}. Специалист: Иванова М. П.. Будем ждать вас!`,
+      `Добрый день, ${appointmentDue.clientName}! Напоминаем о вашей записи на завтра, 03.03.2026, в ${appointmentDue.appointmentTime}. Специалист: Иванова Мария Петровна. Будем ждать вас!`,
     );
   }
   assert.deepEqual(await messagesTo(later.clientPhone), [], 'not due yet');

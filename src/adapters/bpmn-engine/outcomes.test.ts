@@ -19,7 +19,7 @@ describe('a completed WhatsApp task', () => {
     assert.equal(reminder.chat, '79001111111@s.whatsapp.net');
     assert.deepEqual(
       w.seenBy(anna).map((message) => message.text),
-      ['Добрый день, Анна! Напоминаем о вашей записи на завтра, 25.11.2026, в 10:30. Специалист: Иванова М. П.. Будем ждать вас!'],
+      ['Добрый день, Анна! Напоминаем о вашей записи на завтра, 25.11.2026, в 10:30. Специалист: Иванова Мария Петровна. Будем ждать вас!'],
     );
   });
 
@@ -87,7 +87,7 @@ describe('a completed WhatsApp task', () => {
     assert.equal(run.status, 'completed', JSON.stringify(run));
     const [location, contact] = w.seenBy(anna);
     assert.equal(location?.location?.name, 'Клиника');
-    assert.equal(contact?.contact?.displayName, 'Иванова М. П.');
+    assert.equal(contact?.contact?.displayName, 'Иванова Мария Петровна');
   });
 });
 

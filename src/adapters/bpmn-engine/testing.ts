@@ -12,7 +12,7 @@ export const noWhatsApp = '+79009999999';
 export const seedText =
   'Добрый день, ${allValues.clientName}! Напоминаем о вашей записи на завтра, ${allValues.appointmentDate}, в ${allValues.appointmentTime}. Специалист: ${allValues.specialistName}. Будем ждать вас!';
 
-export const appointment = { id: 7, clientName: 'Анна', clientPhone: '+7 (900) 111-11-11', appointmentDate: '25.11.2026', appointmentTime: '10:30', specialistName: 'Иванова М. П.' };
+export const appointment = { id: 7, clientName: 'Анна', clientPhone: '+7 (900) 111-11-11', appointmentDate: '25.11.2026', appointmentTime: '10:30', specialistName: 'Иванова Мария Петровна' };
 
 export const appointments = [
   { ...appointment, id: 1, clientPhone: anna },
