@@ -23,6 +23,7 @@ export interface Appointment {
 export type NewAppointment = Pick<Appointment, 'clientName' | 'clientPhone' | 'appointmentDate' | 'appointmentTime' | 'specialistName' | 'startsAt'>;
 
 const day = 24 * 60 * 60 * 1000;
+const insertAppointment = 'insert into appointments (client_name, client_phone, appointment_date, appointment_time, specialist_name, starts_at) values (?, ?, ?, ?, ?, ?)';
 
 /** The catalog "Appointments" in SQLite, and the schedule's ledger of ticks. */
 export class AppointmentCatalog {
@@ -50,9 +51,17 @@ export class AppointmentCatalog {
 
   add(appointment: NewAppointment): Appointment {
     const { lastInsertRowid } = this.db
-      .prepare('insert into appointments (client_name, client_phone, appointment_date, appointment_time, specialist_name, starts_at) values (?, ?, ?, ?, ?, ?)')
+      .prepare(insertAppointment)
       .run(appointment.clientName, appointment.clientPhone, appointment.appointmentDate, appointment.appointmentTime, appointment.specialistName, appointment.startsAt);
     return this.get(Number(lastInsertRowid)) as Appointment;
+  }
+
+  /** Adds many appointments in one transaction (one commit, not one per record), e.g. a bench's catalog. */
+  addAll(appointments: readonly NewAppointment[]): void {
+    const insert = this.db.prepare(insertAppointment);
+    this.db.transaction(() => {
+      for (const a of appointments) insert.run(a.clientName, a.clientPhone, a.appointmentDate, a.appointmentTime, a.specialistName, a.startsAt);
+    })();
   }
 
   get(id: number): Appointment | undefined {

@@ -1,0 +1,172 @@
+/**
+ * The three measurements of `bench/reminder.ts`, each run in a fresh child process: the example's
+ * process, the same work without a process engine, and bpmn-engine's own loops with nothing in
+ * them: reminder.bpmn's multi-instance sub-process with do-nothing services in place of the
+ * WhatsApp task and the marks, and a multi-instance service task.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Engine } from 'bpmn-engine';
+import { AppointmentCatalog, type NewAppointment } from '../examples/appointment-reminder/catalog.js';
+import { reminderScenario } from '../examples/appointment-reminder/scenario.js';
+import { ActionRunner } from '../src/actions/runner.js';
+import { execute, inProcessGateway } from '../src/component/index.js';
+import { systemClock } from '../src/domain/clock.js';
+import { SandboxEngine, SandboxNetwork } from '../src/engines/sandbox/index.js';
+import { openDatabase } from '../src/store/index.js';
+
+export const variants = ['bpmn process', 'direct (no BPMN)', 'bare sub-process loop', 'bare bpmn-engine loop'] as const;
+export type Variant = (typeof variants)[number];
+
+export interface Measurement {
+  wallMs: number;
+  cpuMs: number;
+  /** RSS once the catalog, sandbox and store are set up, before the pass. */
+  setupRss: number;
+  /** The child's peak RSS over its whole life. */
+  peakRss: number;
+}
+
+const sessionId = 'clinic';
+const botPhone = '+79000000001';
+
+function dueAppointments(n: number, now: number): NewAppointment[] {
+  return Array.from({ length: n }, (_, i) => ({
+    clientName: `Клиент ${i}`,
+    clientPhone: `+7901${String(i).padStart(7, '0')}`,
+    appointmentDate: '03.03.2026',
+    appointmentTime: `${String(9 + (i % 9)).padStart(2, '0')}:00`,
+    specialistName: 'Иванова М. П.',
+    startsAt: now + 60 * 60 * 1000 + (i % 1000),
+  }));
+}
+
+async function timed(pass: () => Promise<void>): Promise<Omit<Measurement, 'peakRss'>> {
+  global.gc?.();
+  const setupRss = process.memoryUsage.rss();
+  const cpu = process.cpuUsage();
+  const began = performance.now();
+  await pass();
+  const wallMs = performance.now() - began;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, setupRss };
+}
+
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+export async function runVariant(variant: Variant, n: number): Promise<Measurement> {
+  if (variant === 'bare bpmn-engine loop') return { ...(await timed(() => bareLoop(taskLoopSource, n))), peakRss: peakRss() };
+  if (variant === 'bare sub-process loop') return { ...(await timed(() => bareLoop(subProcessLoopSource, n))), peakRss: peakRss() };
+  const dir = mkdtempSync(join(tmpdir(), 'wac-reminder-bench-'));
+  try {
+    const catalog = new AppointmentCatalog(join(dir, 'catalog.db'));
+    catalog.addAll(dueAppointments(n, systemClock.now()));
+    const store = await openDatabase(`sqlite:${join(dir, 'connector.db')}`);
+    const network = new SandboxNetwork({ clock: systemClock, openRegistration: true });
+    const engine = new SandboxEngine({ network, clock: systemClock });
+    await engine.startSession(sessionId);
+    engine.scan(sessionId, botPhone);
+    const gateway = inProcessGateway(new ActionRunner({ engine, idempotency: store.idempotency }));
+
+    const pass =
+      variant === 'bpmn process'
+        ? async () => {
+            const run = await reminderScenario({ catalog, gateway, connection: sessionId, clock: systemClock })();
+            if (run.status !== 'completed') throw new Error(`the process ended in error: ${JSON.stringify(run.error)}`);
+          }
+        : () => directPass(catalog, gateway);
+    const measured = await timed(pass);
+    const peak = peakRss();
+
+    assertExactlyOnce(n, network, catalog);
+    engine.close();
+    await store.close();
+    catalog.close();
+    assertOneKeyPerRecord(n, join(dir, 'connector.db'));
+    return { ...measured, peakRss: peak };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same reminders with no process engine: the component's `execute` and the mark, per record. */
+async function directPass(catalog: AppointmentCatalog, gateway: ReturnType<typeof inProcessGateway>): Promise<void> {
+  const properties = {
+    connection: sessionId,
+    action: 'sendMessage',
+    resultVariable: 'reminder',
+    timeoutMs: 30_000,
+    chat: 'allValues.clientPhone',
+    text: 'Добрый день, ${allValues.clientName}! Напоминаем о вашей записи на завтра, ${allValues.appointmentDate}, в ${allValues.appointmentTime}. Специалист: ${allValues.specialistName}. Будем ждать вас!',
+  };
+  for (const appointment of catalog.dueForReminder(systemClock.now())) {
+    const outcome = await execute(properties, { allValues: appointment }, { gateway, idempotencyKey: `appointment-reminder:${appointment.id}` });
+    if (outcome.outcome !== 'completed') throw new Error(`${appointment.clientPhone}: ${outcome.error.code}`);
+    catalog.markReminded(appointment.id, outcome.result.id, systemClock.now());
+  }
+}
+
+const loopProcess = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bare">
+  <process id="bareProcess" isExecutable="true">
+    <startEvent id="start" />
+    <sequenceFlow id="toLoop" sourceRef="start" targetRef="loop" />
+    ${body}
+    <sequenceFlow id="toEnd" sourceRef="loop" targetRef="end" />
+    <endEvent id="end" />
+  </process>
+</definitions>`;
+const loop = '<multiInstanceLoopCharacteristics isSequential="true"><loopCardinality>${environment.variables.n}</loopCardinality></multiInstanceLoopCharacteristics>';
+const noop = 'implementation="${environment.services.noop}"';
+
+const taskLoopSource = loopProcess(`<serviceTask id="loop" ${noop}>${loop}</serviceTask>`);
+
+/** reminder.bpmn's sub-process, element for element, with do-nothing services. */
+const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}
+      <startEvent id="remindStart" />
+      <sequenceFlow id="toSend" sourceRef="remindStart" targetRef="send" />
+      <serviceTask id="send" ${noop} />
+      <sequenceFlow id="toMark" sourceRef="send" targetRef="markReminded" />
+      <serviceTask id="markReminded" ${noop} />
+      <sequenceFlow id="toRemindEnd" sourceRef="markReminded" targetRef="remindEnd" />
+      <endEvent id="remindEnd" />
+      <boundaryEvent id="cannotSend" attachedToRef="send"><errorEventDefinition /></boundaryEvent>
+      <sequenceFlow id="toNote" sourceRef="cannotSend" targetRef="noteFailure" />
+      <serviceTask id="noteFailure" ${noop} />
+      <sequenceFlow id="toFailedEnd" sourceRef="noteFailure" targetRef="failedEnd" />
+      <endEvent id="failedEnd" />
+    </subProcess>`);
+
+/** bpmn-engine alone: a sequential loop of N runs whose services do nothing. */
+async function bareLoop(source: string, n: number): Promise<void> {
+  let calls = 0;
+  const engine = new Engine({
+    source,
+    variables: { n },
+    services: { noop: (_context: unknown, next: () => void) => (calls++, next()) },
+  });
+  const ended = engine.waitFor('end');
+  await engine.execute();
+  await ended;
+  if (calls < n) throw new Error(`the bare loop ran ${calls} services for ${n} runs`);
+}
+
+/** Every client got exactly one message and every record is marked: fails loudly otherwise. */
+function assertExactlyOnce(n: number, network: SandboxNetwork, catalog: AppointmentCatalog): void {
+  const chats = network.allChats();
+  const wrong = chats.filter((chat) => chat.messageCount !== 1);
+  if (chats.length !== n || wrong.length > 0) {
+    throw new Error(`NOT EXACTLY ONCE: ${chats.length} chats for ${n} clients; ${wrong.length} with other than one message (e.g. ${wrong.slice(0, 3).map((chat) => `${chat.title}: ${chat.messageCount}`).join(', ')})`);
+  }
+  const unmarked = catalog.all().filter((a) => a.remindedAt === null).length;
+  if (unmarked > 0) throw new Error(`NOT EXACTLY ONCE: ${unmarked} records not marked reminded`);
+}
+
+function assertOneKeyPerRecord(n: number, file: string): void {
+  const db = new Database(file, { readonly: true });
+  const { rows, keys } = db.prepare('select count(*) as rows, count(distinct key) as keys from idempotency').get() as { rows: number; keys: number };
+  db.close();
+  if (rows !== n || keys !== n) throw new Error(`NOT EXACTLY ONCE: ${rows} idempotency rows with ${keys} keys for ${n} records`);
+}
