@@ -69,10 +69,10 @@ export const contactSchema = z
  */
 export const messageRefSchema = z
   .union([
-    z.string().min(1).max(128),
+    z.string().min(1).max(128).refine(...storableText),
     z.looseObject({
-      id: z.string().min(1).max(128),
-      chat: z.string().min(1).optional(),
+      id: z.string().min(1).max(128).refine(...storableText),
+      chat: z.string().min(1).refine(...storableText).optional(),
       fromMe: z.boolean().optional(),
     }),
   ])

@@ -11,7 +11,8 @@ import { linkPhone, startTestService, type TestService } from '../support/servic
 import { isolatedPostgres } from '../support/postgres.js';
 
 const requestsPerStore = Number(process.env.BAD_INPUT_REQUESTS) || 10_000;
-const seed = Number(process.env.BAD_INPUT_SEED) || Date.now() % 2 ** 31;
+// A fixed seed keeps CI repeatable; set BAD_INPUT_SEED to explore further.
+const seed = Number(process.env.BAD_INPUT_SEED) || 20_261_202;
 const inFlight = 8;
 
 interface Operation {
@@ -133,9 +134,9 @@ function badRequest(operations: Operation[], resolve: (ref: string) => JsonSchem
 /** A path parameter that names something real, where naming it cannot end the test's own session. */
 function knownParameter(operation: Operation, hinted: Hints): fc.Arbitrary<string> {
   if (operation.method === 'DELETE') return fc.constant('unknown');
-  if (operation.path.startsWith('/v1/messages/')) return hinted.message!.map((ref) => String((ref as { id?: unknown })?.id ?? ref));
-  if (operation.path.startsWith('/v1/sessions/')) return hinted.sessionId!.map(String);
-  return hinted.chat!.map((chat) => encodeURIComponent(String(chat)));
+  if (operation.path.startsWith('/v1/messages/')) return hinted.message!.map((ref) => (typeof ref === 'string' ? ref : typeof (ref as { id?: unknown } | null)?.id === 'string' ? (ref as { id: string }).id : 'unknown'));
+  if (operation.path.startsWith('/v1/sessions/')) return hinted.sessionId!.map((id) => id as string);
+  return hinted.chat!.map((chat) => encodeURIComponent(chat as string));
 }
 
 function fillPath(template: string, values: string[]): string {

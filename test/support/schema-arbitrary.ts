@@ -124,11 +124,15 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
 /** `value` with `changes` applied, in order (a fresh copy; `value` itself is left alone). */
 export function mutate(value: unknown, changes: readonly Mutation[]): unknown {
   let root = structuredClone(value);
+  let nestedOnce = false;
   for (const change of changes) {
+    if (change.kind === 'nest' && nestedOnce) continue;
     const paths = nodePaths(root);
     const path = paths[change.pick % paths.length] ?? [];
     if (change.kind === 'nest') {
-      root = setAt(root, path, nested(2_000));
+      // Deep enough to break a recursive walk without a depth guard; one such node per value.
+      root = setAt(root, path, nested(1_000));
+      nestedOnce = true;
       continue;
     }
     if (change.kind === 'replace') {
@@ -150,10 +154,14 @@ function nested(depth: number): unknown {
   return value;
 }
 
-function nodePaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  const paths = [path];
-  if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) paths.push(...nodePaths(child, [...path, Array.isArray(value) ? Number(key) : key]));
+function nodePaths(root: unknown): (string | number)[][] {
+  const paths: (string | number)[][] = [];
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    paths.push(next.path);
+    const { value, path } = next;
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
   }
   return paths;
 }

@@ -5,6 +5,7 @@ import { ConnectorError } from '../../domain/errors.js';
 import type { ActionService } from '../actions.js';
 import { requireToken } from '../auth.js';
 import type { SessionService } from '../sessions.js';
+import { storableText } from '../../domain/text.js';
 
 export interface ActionRoutesOptions {
   actions: ActionService;
@@ -53,6 +54,6 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
   });
 
   app.get('/v1/messages/:id', {
-    schema: { tags: ['actions'], summary: 'Last known status of a message this connection sent', security: token, params: z.object({ id: z.string().min(1).max(128) }) },
+    schema: { tags: ['actions'], summary: 'Last known status of a message this connection sent', security: token, params: z.object({ id: z.string().min(1).max(128).refine(...storableText) }) },
   }, async (request) => actions.message(request.sessionId as string, request.params.id));
 };

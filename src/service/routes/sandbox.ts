@@ -5,6 +5,7 @@ import { normalizeChat } from '../../domain/chat.js';
 import type { SandboxEngine } from '../../engines/sandbox/index.js';
 import { openEventStream } from '../sse.js';
 import { webFile } from '../web.js';
+import { storableText } from '../../domain/text.js';
 
 /**
  * Sandbox mode only: play the phone (scan a QR, type a pairing code, read a message) and look at
@@ -60,7 +61,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = a
     schema: {
       tags,
       summary: 'What recipients see, oldest first: a conversation key, a group id, or a phone number (everything sent to that phone)',
-      params: z.object({ chat: z.string().min(1) }),
+      params: z.object({ chat: z.string().min(1).refine(...storableText) }),
     },
   }, async (request) => {
     const { chat } = request.params;

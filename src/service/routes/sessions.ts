@@ -15,7 +15,8 @@ export interface SessionRoutesOptions {
   adminKeyHash: string;
 }
 
-const sessionId = z.object({ id: z.string().min(1).max(64) });
+// Ids are looked up in the store: a NUL in one would be a driver error on PostgreSQL, not a miss.
+const sessionId = z.object({ id: z.string().min(1).max(64).refine(...storableText) });
 const admin = [{ bearerAuth: [] }];
 
 /** The token service (PRODUCT §4): sessions, their link stream and page, pairing codes, tokens. */
@@ -55,7 +56,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
 
   app.delete('/v1/tokens/:tokenId', {
     onRequest: adminOnly,
-    schema: { tags: ['token service'], summary: 'Revoke a token', security: admin, params: z.object({ tokenId: z.string().min(1).max(64) }) },
+    schema: { tags: ['token service'], summary: 'Revoke a token', security: admin, params: z.object({ tokenId: z.string().min(1).max(64).refine(...storableText) }) },
   }, async (request, reply) => {
     await sessions.revokeToken(request.params.tokenId);
     return reply.code(204).send();
