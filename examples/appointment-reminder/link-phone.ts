@@ -1,3 +1,5 @@
+import { readServerSentEvents } from '../../src/service/sse-reader.js';
+
 /**
  * Links the clinic's virtual phone the way the link page does: start a session, follow its link
  * stream, let the phone scan, and take the token from the `connected` event. Waiting for that
@@ -29,9 +31,9 @@ export async function linkVirtualPhone(options: {
   try {
     // The stream is open before the scan, so its one `connected` event (the one with the token) is ours.
     await options.scan(sessionId);
-    for await (const event of serverSentEvents(stream.body)) {
-      if (event.name === 'connected') return { sessionId, token: String(event.data.token) };
-      if (event.name === 'failed') throw new Error(`linking failed: ${String(event.data.reason)}`);
+    for await (const event of readServerSentEvents(stream.body)) {
+      if (event.event === 'connected') return { sessionId, token: String(event.data.token) };
+      if (event.event === 'failed') throw new Error(`linking failed: ${String(event.data.reason)}`);
     }
     throw new Error('the link stream ended before the phone was linked');
   } finally {
@@ -39,19 +41,3 @@ export async function linkVirtualPhone(options: {
   }
 }
 
-/** The events of a `text/event-stream` body whose data lines are JSON. */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ name: string; data: Record<string, unknown> }> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const name = block.match(/^event: ?(.*)$/m)?.[1];
-      const data = block.match(/^data: ?(.*)$/m)?.[1];
-      if (name && data) yield { name, data: JSON.parse(data) as Record<string, unknown> };
-    }
-  }
-}

@@ -223,14 +223,13 @@ export class ActionRunner {
    * can still be deleted; only when nothing remains is the message MESSAGE_NOT_FOUND.
    */
   private async deleteMessage(context: SendContext, params: ActionParams['deleteMessage']): Promise<ActionResults['deleteMessage']> {
-    const refs = refsOf(params.message, params.chat, true);
-    if (refs.length === 1) {
-      const [target] = await this.targets(context, params.message, params.chat, false);
-      return this.deleteParts(context, params, [{ ref: refs[0], record: target }]).then(({ parts: _parts, ...result }) => result);
-    }
     const found: DeletePart[] = [];
-    for (const ref of refs) found.push({ ref, record: await this.find(context, ref) });
-    return this.deleteParts(context, params, found);
+    for (const ref of refsOf(params.message, params.chat, true)) found.push({ ref, record: await this.find(context, ref) });
+    const result = await this.deleteParts(context, params, found);
+    if (found.length > 1) return result;
+    // One message: the answer is the message's, as before multi-part deletes reported their parts.
+    const { parts: _one, ...single } = result;
+    return single;
   }
 
   private async deleteParts(context: SendContext, params: ActionParams['deleteMessage'], parts: DeletePart[]): Promise<ActionResults['deleteMessage']> {

@@ -118,7 +118,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       ping: () => store.ping(),
       shutdown: shutdown.signal,
       logLevel: config.logLevel,
-      connections: { headersTimeoutMs: config.headersTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs, keepAliveTimeoutMs: config.keepAliveTimeoutMs, maxConnections: config.maxConnections },
+      connections: config,
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     reportTo.log = app.log;

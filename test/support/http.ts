@@ -1,4 +1,5 @@
 /** Small helpers for talking to a running service over real HTTP in tests. */
+import { readServerSentEvents, type ServerSentEvent } from '../../src/service/sse-reader.js';
 import { waitLimitMs } from './eventually.js';
 
 export interface Reply<T = Record<string, unknown>> {
@@ -27,10 +28,7 @@ export async function call<T = Record<string, unknown>>(base: string, method: st
   return { status: response.status, type, body: (text && type.includes('json') ? JSON.parse(text) : text) as T };
 }
 
-export interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
+export type SseEvent = ServerSentEvent;
 
 /** Reads a server-sent events stream; `next(name)` waits for the next event of that name. */
 export async function openSse(url: string): Promise<{ next(event: string, timeoutMs?: number): Promise<SseEvent>; seen: SseEvent[]; close(): void }> {
@@ -54,19 +52,9 @@ export async function openSse(url: string): Promise<{ next(event: string, timeou
     }
   };
   void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = block.match(/^event: (.*)$/m)?.[1];
-          const data = block.match(/^data: (.*)$/m)?.[1];
-          if (event && data) seen.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-        }
+      for await (const event of readServerSentEvents(response.body as ReadableStream<Uint8Array>)) {
+        seen.push(event);
         deliver();
       }
     } catch {
