@@ -2,8 +2,7 @@ import { abortError } from '../actions/abort.js';
 import type { ActionInputs, ActionName } from '../domain/actions.js';
 import { ConnectorError, isErrorCode, type ErrorCode } from '../domain/errors.js';
 import type { MessageRef } from '../domain/message.js';
-import type { ActionResults } from '../domain/result.js';
-import type { MessageStatusView } from '../service/actions.js';
+import type { ActionResults, MessageStatusView } from '../domain/result.js';
 import type { ActionGateway } from './gateway.js';
 import { defaultTimeoutMs } from './properties.js';
 

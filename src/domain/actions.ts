@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ConnectorError } from './errors.js';
-import { isReactionEmoji } from './emoji.js';
+import { isReactionEmoji, reactionMaxLength, reactionPattern } from './emoji.js';
 import { limits } from './limits.js';
-import { storableText } from './text.js';
+import { storableString } from './text.js';
 
 /**
  * One schema per action: the single source of the request validation, the TypeScript types,
@@ -30,34 +30,44 @@ const chat = z
   .min(1)
   .describe('Phone number in international format (+79001234567) or a chat id (…@s.whatsapp.net, …@g.us, …@lid)');
 
-export const attachmentSchema = z.object({
-  title: z.string().min(1).max(255).refine(...storableText).describe('Shown to the recipient; the file name of a document'),
-  url: z.string().min(1).max(4096).describe('http(s) address the file is fetched from'),
-});
+export const attachmentSchema = z
+  .strictObject({
+    title: storableString().min(1).max(255).describe('Shown to the recipient; the file name of a document'),
+    url: z.string().min(1).max(4096).describe('http(s) address the file is fetched from'),
+  })
+  .meta({ id: 'Attachment', description: 'A file to send, fetched from its address' });
 
 export const attachmentFormatSchema = z
   .enum(['media', 'document'])
   .describe('media: image, video or audio by the detected type (other files go as documents); document: always a file');
 
-export const locationSchema = z.object({
-  latitude: z.number().min(-90).max(90),
-  longitude: z.number().min(-180).max(180),
-  name: z.string().max(256).refine(...storableText).optional(),
-  address: z.string().max(1024).refine(...storableText).optional(),
-});
+export const locationSchema = z
+  .strictObject({
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    name: storableString().max(256).optional(),
+    address: storableString().max(1024).optional(),
+  })
+  .meta({ id: 'Location' });
 
-export const contactCardSchema = z.object({
-  name: z.string().min(1).max(256).refine(...storableText),
-  phones: z.array(z.string().min(3).max(32)).min(1).max(10),
-  organization: z.string().max(256).refine(...storableText).optional(),
-  email: z.string().max(256).refine(...storableText).optional(),
-});
+export const contactCardSchema = z
+  .strictObject({
+    name: storableString().min(1).max(256),
+    phones: z.array(z.string().min(3).max(32)).min(1).max(10),
+    organization: storableString().max(256).optional(),
+    email: storableString().max(256).optional(),
+  })
+  .meta({ id: 'ContactCard', description: 'A contact written out; the connector makes its vCard' });
 
-const vcardText = z
-  .string()
+/** vCard property names are case-insensitive (RFC 6350), and a JSON Schema pattern has no `i` flag. */
+const caseless = (word: string) => word.replace(/[a-z]/gi, (letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`);
+
+const vcardText = storableString()
   .max(10_000)
-  .refine(...storableText)
-  .refine((text) => /^\s*BEGIN:VCARD/i.test(text) && /END:VCARD\s*$/i.test(text), 'a vCard starts with BEGIN:VCARD and ends with END:VCARD');
+  .regex(new RegExp(`^\\s*${caseless('BEGIN:VCARD')}[\\s\\S]*${caseless('END:VCARD')}\\s*$`, 'u'), {
+    message: 'a vCard starts with BEGIN:VCARD and ends with END:VCARD',
+  })
+  .meta({ id: 'VCard', description: 'A vCard (RFC 6350) as text, BEGIN:VCARD … END:VCARD' });
 
 export const contactSchema = z
   .union([contactCardSchema, vcardText, z.array(z.union([contactCardSchema, vcardText])).min(1).max(20)])
@@ -65,28 +75,39 @@ export const contactSchema = z
 
 /**
  * A message to act on: the whole result object a previous action saved, `{ chat, id }`, or a bare
- * id of a message this connection sent.
+ * id of a message this connection sent. Loose on purpose: a saved result carries more fields.
  */
-export const messageRefSchema = z
+export const messageTargetSchema = z
   .union([
-    z.string().min(1).max(128).refine(...storableText),
+    storableString().min(1).max(128),
     z.looseObject({
-      id: z.string().min(1).max(128).refine(...storableText),
-      chat: z.string().min(1).refine(...storableText).optional(),
+      id: storableString().min(1).max(128),
+      chat: storableString().min(1).optional(),
       fromMe: z.boolean().optional(),
     }),
   ])
-  .describe('The saved result of an earlier action, { chat, id }, or a message id');
+  .meta({ id: 'MessageTarget', description: 'The saved result of an earlier action (any MessageRef), { chat, id }, or a message id' });
 
+const notOneEmoji = 'a reaction is a single emoji, or "" to remove it';
 const emoji = z
   .string()
-  .refine(isReactionEmoji, 'a reaction is a single emoji, or "" to remove it')
+  .max(reactionMaxLength, notOneEmoji)
+  .regex(reactionPattern, notOneEmoji)
+  .refine(isReactionEmoji, notOneEmoji)
   .describe('One emoji; "" removes the reaction');
 
+/**
+ * What the refinement below checks, said in JSON Schema for the document: a text, or a file (`minItems`
+ * holds for a list only, so one attachment object passes too).
+ */
+const textOrAttachments = {
+  allOf: [{ anyOf: [{ required: ['text'], properties: { text: { minLength: 1 } } }, { required: ['attachments'], properties: { attachments: { minItems: 1 } } }] }],
+};
+
 const sendMessage = z
-  .object({
+  .strictObject({
     chat,
-    text: z.string().max(limits.textMaxLength).refine(...storableText).optional().describe('Message text; the caption when attachments are sent'),
+    text: storableString().max(limits.textMaxLength).optional().describe('Message text; the caption when attachments are sent'),
     attachments: z
       .union([attachmentSchema, z.array(attachmentSchema).max(10)])
       .optional()
@@ -96,33 +117,34 @@ const sendMessage = z
   .refine((input) => (input.text ?? '') !== '' || hasAttachments(input.attachments), {
     message: 'a message needs a text or at least one attachment',
     path: ['text'],
-  });
+  })
+  .meta(textOrAttachments);
 
-const sendLocation = z.object({ chat, location: locationSchema });
+const sendLocation = z.strictObject({ chat, location: locationSchema });
 
-const sendContact = z.object({ chat, contact: contactSchema });
+const sendContact = z.strictObject({ chat, contact: contactSchema });
 
-const sendReaction = z.object({
-  message: messageRefSchema,
+const sendReaction = z.strictObject({
+  message: messageTargetSchema,
   chat: chat.optional().describe('Chat of the message, when `message` is a bare id'),
   emoji,
 });
 
-const forwardMessage = z.object({
-  message: messageRefSchema,
+const forwardMessage = z.strictObject({
+  message: messageTargetSchema,
   chat: z
-    .union([chat, z.array(chat).min(1)])
+    .union([chat, z.array(chat).min(1).max(limits.forwardMaxChats)])
     .describe(`Chat or chats to forward to (at most ${limits.forwardMaxChats})`),
 });
 
-const editMessage = z.object({
-  message: messageRefSchema,
+const editMessage = z.strictObject({
+  message: messageTargetSchema,
   chat: chat.optional().describe('Chat of the message, when `message` is a bare id'),
-  text: z.string().min(1).max(limits.textMaxLength).refine(...storableText).describe('The new text (or caption of a media message)'),
+  text: storableString().min(1).max(limits.textMaxLength).describe('The new text (or caption of a media message)'),
 });
 
-const deleteMessage = z.object({
-  message: messageRefSchema,
+const deleteMessage = z.strictObject({
+  message: messageTargetSchema,
   chat: chat.optional().describe('Chat of the message, when `message` is a bare id'),
   forEveryone: z.boolean().default(true).describe('true: delete for everyone (own messages); false: delete for me'),
 });
@@ -146,7 +168,7 @@ export type AttachmentInput = z.infer<typeof attachmentSchema>;
 export type AttachmentFormat = z.infer<typeof attachmentFormatSchema>;
 export type Location = z.infer<typeof locationSchema>;
 export type ContactCard = z.infer<typeof contactCardSchema>;
-export type MessageRefInput = z.infer<typeof messageRefSchema>;
+export type MessageRefInput = z.infer<typeof messageTargetSchema>;
 
 /**
  * Validates an action's input; every problem is reported at once as VALIDATION_ERROR with the

@@ -20,6 +20,8 @@ const part =
 
 const emojiShape = new RegExp(
   '^(?:' +
+    // No emoji: removes the reaction.
+    '|' +
     // A country flag: exactly two regional indicators.
     '\\p{Regional_Indicator}{2}' +
     // A keycap: 0-9, # or *, the presentation selector, the enclosing keycap.
@@ -30,6 +32,13 @@ const emojiShape = new RegExp(
 );
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The shape alone, for the OpenAPI document (JSON Schema has no grapheme count): `""` or one
+ * emoji sequence.
+ */
+export const reactionPattern = emojiShape;
+export const reactionMaxLength = maxEmojiLength;
 
 /**
  * `""` (remove) or exactly one emoji: skin tones, flags, keycaps and joined sequences included.

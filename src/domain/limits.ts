@@ -17,7 +17,9 @@ export const limits = {
   captionMaxLength: 1024,
 } as const;
 
-export type MediaKind = 'image' | 'video' | 'audio' | 'document';
+export const mediaKinds = ['image', 'video', 'audio', 'document'] as const;
+
+export type MediaKind = (typeof mediaKinds)[number];
 
 export type MediaSizeLimits = Record<MediaKind, number>;
 

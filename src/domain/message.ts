@@ -1,15 +1,26 @@
-import type { MediaKind } from './limits.js';
+import { z } from 'zod';
+import { mediaKinds } from './limits.js';
 
 /** What identifies a sent message for later actions (PRODUCT §2). */
-export interface MessageRef {
-  chat: string;
-  id: string;
-  fromMe: boolean;
-}
+export const messageRefSchema = z
+  .object({
+    chat: z.string().describe('The chat as a JID: 79001234567@s.whatsapp.net, …@g.us'),
+    id: z.string().describe('WhatsApp message id'),
+    fromMe: z.boolean().describe('Sent by this connection'),
+  })
+  .meta({ id: 'MessageRef', description: 'A WhatsApp message: its chat, id and whether this connection sent it' });
 
-export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read';
+export type MessageRef = z.infer<typeof messageRefSchema>;
 
-export type MessageKind = 'text' | MediaKind | 'location' | 'contact' | 'reaction';
+export const messageStatusSchema = z
+  .enum(['pending', 'sent', 'delivered', 'read'])
+  .meta({ id: 'MessageStatus', description: 'Receipt status; it only moves forward' });
+
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+export const messageKindSchema = z.enum(['text', ...mediaKinds, 'location', 'contact', 'reaction']).meta({ id: 'MessageKind' });
+
+export type MessageKind = z.infer<typeof messageKindSchema>;
 
 /**
  * What an engine remembers of a message, sent or received: enough to apply WhatsApp's rules to a

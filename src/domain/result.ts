@@ -1,86 +1,123 @@
-import type { ActionName, Location } from './actions.js';
-import type { MediaKind } from './limits.js';
-import type { MessageKind, MessageRef, MessageStatus } from './message.js';
+import { z } from 'zod';
+import { actionNames, locationSchema, type ActionName } from './actions.js';
+import { mediaKinds } from './limits.js';
+import { messageKindSchema, messageRefSchema, messageStatusSchema, type MessageKind, type MessageRef } from './message.js';
 
 /**
- * The object an action saves into its result variable (PRODUCT §2). It is itself a message ref
- * (`chat`, `id`, `fromMe`), so a later edit, delete, reaction or forward takes it whole.
+ * The object an action saves into its result variable (PRODUCT §2), one schema per action: the
+ * TypeScript types, the HTTP answers' documentation and the generated clients all come from here.
+ * Each result is itself a message ref (`chat`, `id`, `fromMe`), so a later edit, delete, reaction
+ * or forward takes it whole.
  */
-export interface ActionResultBase extends MessageRef {
-  action: ActionName;
-  /** ISO 8601. */
-  timestamp: string;
-  status: MessageStatus;
-}
 
-export interface SentAttachment {
-  id: string;
-  title: string;
-  fileName: string;
-  type: MediaKind;
-  mimeType: string;
-  size: number;
-}
+const isoTime = z.string().meta({ format: 'date-time' }).describe('ISO 8601');
 
-export interface SendMessageResult extends ActionResultBase {
-  action: 'sendMessage';
-  text?: string;
-  attachments?: SentAttachment[];
-  /** Every WhatsApp message this send produced, in order (a text and each attachment). */
-  parts: MessageRef[];
-}
-
-export interface SendLocationResult extends ActionResultBase {
-  action: 'sendLocation';
-  location: Location;
-}
-
-export interface SendContactResult extends ActionResultBase {
-  action: 'sendContact';
-  contacts: { name: string; phones: string[] }[];
-}
-
-export interface SendReactionResult extends ActionResultBase {
-  action: 'sendReaction';
-  emoji: string;
-  target: MessageRef;
-}
-
-export interface ForwardMessageResult extends ActionResultBase {
-  action: 'forwardMessage';
-  target: MessageRef;
-  forwards: MessageRef[];
-}
-
-/** An edit describes the edited message itself, so its result can be edited or deleted again. */
-export interface EditMessageResult extends ActionResultBase {
-  action: 'editMessage';
-  text: string;
-  editedAt: string;
-}
-
-export interface DeleteMessageResult extends ActionResultBase {
-  action: 'deleteMessage';
-  forEveryone: boolean;
-  deletedAt: string;
-  /**
-   * For a saved send of several messages (a text and its attachments): each part and what became
-   * of it, `deleted` now or `already-gone` (deleted earlier, e.g. by a first attempt that failed halfway).
-   */
-  parts?: (MessageRef & { outcome: 'deleted' | 'already-gone' })[];
-}
-
-export type ActionResults = {
-  sendMessage: SendMessageResult;
-  sendLocation: SendLocationResult;
-  sendContact: SendContactResult;
-  sendReaction: SendReactionResult;
-  forwardMessage: ForwardMessageResult;
-  editMessage: EditMessageResult;
-  deleteMessage: DeleteMessageResult;
+/** The fields every result shares; `action` says which of them it is. */
+const resultBase = {
+  ...messageRefSchema.shape,
+  timestamp: isoTime,
+  status: messageStatusSchema,
 };
 
+export const sentAttachmentSchema = z
+  .object({
+    id: z.string().describe('The message that carries this file'),
+    title: z.string(),
+    fileName: z.string(),
+    type: z.enum(mediaKinds),
+    mimeType: z.string(),
+    size: z.number().int().nonnegative().describe('Bytes'),
+  })
+  .meta({ id: 'SentAttachment' });
+
+const sendMessageResult = z
+  .object({
+    action: z.literal('sendMessage'),
+    ...resultBase,
+    text: z.string().optional(),
+    attachments: z.array(sentAttachmentSchema).optional(),
+    parts: z.array(messageRefSchema).describe('Every WhatsApp message this send produced, in order (a text and each attachment)'),
+  })
+  .meta({ id: 'SendMessageResult' });
+
+const sendLocationResult = z.object({ action: z.literal('sendLocation'), ...resultBase, location: locationSchema }).meta({ id: 'SendLocationResult' });
+
+const sendContactResult = z
+  .object({
+    action: z.literal('sendContact'),
+    ...resultBase,
+    contacts: z.array(z.object({ name: z.string(), phones: z.array(z.string()) })),
+  })
+  .meta({ id: 'SendContactResult' });
+
+const sendReactionResult = z
+  .object({ action: z.literal('sendReaction'), ...resultBase, emoji: z.string(), target: messageRefSchema })
+  .meta({ id: 'SendReactionResult' });
+
+const forwardMessageResult = z
+  .object({ action: z.literal('forwardMessage'), ...resultBase, target: messageRefSchema, forwards: z.array(messageRefSchema) })
+  .meta({ id: 'ForwardMessageResult' });
+
+/** An edit describes the edited message itself, so its result can be edited or deleted again. */
+const editMessageResult = z
+  .object({ action: z.literal('editMessage'), ...resultBase, text: z.string(), editedAt: isoTime })
+  .meta({ id: 'EditMessageResult' });
+
+export const deletedPartSchema = z
+  .object({ ...messageRefSchema.shape, outcome: z.enum(['deleted', 'already-gone']) })
+  .meta({ id: 'DeletedPart', description: 'One message of a multi-part send: `deleted` now, or `already-gone` (deleted earlier, e.g. by a first attempt that failed halfway)' });
+
+const deleteMessageResult = z
+  .object({
+    action: z.literal('deleteMessage'),
+    ...resultBase,
+    forEveryone: z.boolean(),
+    deletedAt: isoTime,
+    parts: z.array(deletedPartSchema).optional().describe('For a saved send of several messages (a text and its attachments): each part and what became of it'),
+  })
+  .meta({ id: 'DeleteMessageResult' });
+
+export const actionResultSchemas = {
+  sendMessage: sendMessageResult,
+  sendLocation: sendLocationResult,
+  sendContact: sendContactResult,
+  sendReaction: sendReactionResult,
+  forwardMessage: forwardMessageResult,
+  editMessage: editMessageResult,
+  deleteMessage: deleteMessageResult,
+} as const satisfies Record<ActionName, z.ZodType>;
+
+export const actionResultSchema = z
+  .discriminatedUnion('action', [sendMessageResult, sendLocationResult, sendContactResult, sendReactionResult, forwardMessageResult, editMessageResult, deleteMessageResult])
+  .meta({ id: 'ActionResult' });
+
+export type ActionResults = { [A in ActionName]: z.infer<(typeof actionResultSchemas)[A]> };
 export type ActionResult = ActionResults[ActionName];
+export type SentAttachment = z.infer<typeof sentAttachmentSchema>;
+export type SendMessageResult = ActionResults['sendMessage'];
+export type SendLocationResult = ActionResults['sendLocation'];
+export type SendContactResult = ActionResults['sendContact'];
+export type SendReactionResult = ActionResults['sendReaction'];
+export type ForwardMessageResult = ActionResults['forwardMessage'];
+export type EditMessageResult = ActionResults['editMessage'];
+export type DeleteMessageResult = ActionResults['deleteMessage'];
+
+/** What `GET /v1/messages/{id}` answers: the last known state of a message this connection sent. */
+export const messageStatusViewSchema = z
+  .object({
+    ...messageRefSchema.shape,
+    kind: messageKindSchema,
+    status: messageStatusSchema,
+    timestamp: isoTime,
+    text: z.string().optional().describe('The current text or caption, after edits'),
+    deleted: z.boolean(),
+    action: z.enum(actionNames).optional().describe('The action that sent it'),
+    result: actionResultSchema.optional().describe('That action’s result'),
+    updatedAt: isoTime,
+  })
+  .meta({ id: 'MessageStatusView' });
+
+export type MessageStatusView = z.infer<typeof messageStatusViewSchema>;
 
 /**
  * Every WhatsApp message a result stands for, with its kind: what a store records of a send.

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConnectorError } from './errors.js';
 
 /**
@@ -17,11 +18,22 @@ export function unstorableTextReason(text: string): string | undefined {
   return `contains ${what} (${code}) at position ${found.index}, which cannot be stored or sent`;
 }
 
-/** The zod check for every free text a caller gives: `z.string().refine(...storableText)`. */
-export const storableText = [
-  (text: string) => unstorableTextReason(text) === undefined,
-  { message: 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored or sent' },
-] as const;
+/**
+ * The same rule as a JSON Schema pattern (read with the `u` flag, as ECMAScript and ajv do: a
+ * surrogate pair is one code point outside the excluded range, a lone half is inside it).
+ */
+// eslint-disable-next-line no-control-regex -- refusing NUL is the point
+export const storableTextPattern = /^[^\u0000\ud800-\udfff]*$/u;
+
+/**
+ * Every free text a caller gives: a string the store can keep as given. Its pattern reaches the
+ * OpenAPI document, so a generated client knows the rule too.
+ *
+ * @example storableString().min(1).max(200)
+ */
+export function storableString(): z.ZodString {
+  return z.string().regex(storableTextPattern, { message: 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored or sent' });
+}
 
 /**
  * Refuses text the store cannot keep as given, on every database alike, naming the field.

@@ -2,29 +2,11 @@ import type { ActionRunner } from '../actions/runner.js';
 import type { ActionName } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../domain/errors.js';
-import type { MessageKind, MessageStatus } from '../domain/message.js';
-import type { ActionResult } from '../domain/result.js';
+import type { ActionResult, ActionResults, MessageStatusView } from '../domain/result.js';
 import type { ActionOutcome, Store } from '../store/index.js';
 import type { ActionLogWriter } from './action-log-writer.js';
 import type { Metrics } from './metrics.js';
 import type { UnavailableSessions } from './session-restore.js';
-
-/** What `GET /v1/messages/{id}` answers. */
-export interface MessageStatusView {
-  id: string;
-  chat: string;
-  fromMe: boolean;
-  kind: MessageKind;
-  status: MessageStatus;
-  timestamp: string;
-  /** The current text or caption, after edits. */
-  text?: string;
-  deleted: boolean;
-  /** The action that sent it, and that action's result. */
-  action?: ActionName;
-  result?: ActionResult;
-  updatedAt: string;
-}
 
 export interface ActionServiceOptions {
   runner: ActionRunner;
@@ -43,7 +25,7 @@ export interface ActionServiceOptions {
 export class ActionService {
   constructor(private readonly options: ActionServiceOptions) {}
 
-  async perform(sessionId: string, action: ActionName, input: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }): Promise<ActionResult> {
+  async perform<A extends ActionName>(sessionId: string, action: A, input: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }): Promise<ActionResults[A]> {
     const { runner, clock, metrics, actionLog } = this.options;
     const started = performance.now();
     let outcome: ActionOutcome = 'completed';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ConnectorError } from '../domain/errors.js';
 import type { WhatsAppEngine } from '../engines/engine.js';
 import type { SandboxEngine } from '../engines/sandbox/index.js';
@@ -10,6 +10,7 @@ import type { LinkHub } from './link-hub.js';
 import type { Metrics } from './metrics.js';
 import { answerClientError } from './client-errors.js';
 import { trackRequests } from './drain.js';
+import { documentHead, keepReferencedComponents, markOptionalBodies } from './openapi.js';
 import { handleError, sendProblem } from './problem.js';
 import { actionRoutes } from './routes/actions.js';
 import { docsRoutes } from './routes/docs.js';
@@ -72,7 +73,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Answers are checked against the response schemas at compile time (the type provider) and on the
+  // wire by the contract test; checking each again here would cost every request and could turn an
+  // action that was sent into a 500.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.server.maxConnections = deps.connections.maxConnections;
   app.setErrorHandler(handleError);
   app.addHook('onRequest', (request, reply, done) => {
@@ -83,24 +87,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   trackRequests(app);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new ConnectorError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'WhatsApp Connector',
-        version: '1',
-        description: 'Link WhatsApp accounts as devices and act on them from business processes. Errors are application/problem+json with a stable `code`.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Admin key (admin routes) or connection token (actions)' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, { openapi: documentHead, transform: jsonSchemaTransform, transformObject: (document) => markOptionalBodies(keepReferencedComponents(jsonSchemaTransformObject(document))) });
 
   await app.register(healthRoutes, { metrics: deps.metrics, ping: deps.ping });
   await app.register(docsRoutes);
   await app.register(webRoutes);
   await app.register(sessionRoutes, { sessions: deps.sessions, hub: deps.hub, engine: deps.engine, adminKeyHash: deps.adminKeyHash });
   await app.register(actionRoutes, { actions: deps.actions, sessions: deps.sessions, shutdown: deps.shutdown });
-  if (deps.engine.kind === 'sandbox') await app.register(sandboxRoutes, { engine: deps.engine as SandboxEngine });
+  // Registered under every engine, so one document serves all: elsewhere they answer NOT_FOUND.
+  await app.register(sandboxRoutes, { engine: deps.engine.kind === 'sandbox' ? (deps.engine as SandboxEngine) : undefined });
   return app;
 }

@@ -1,19 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ConnectorError, errorCatalog, toConnectorError, type ErrorCode } from '../domain/errors.js';
+import type { Problem } from './api-schemas.js';
 
-/** An RFC 9457 problem document with our stable `code` (PRODUCT §4). */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  instance?: string;
-  /** The id the service log files this request under (also the `x-request-id` header). */
-  requestId?: string;
-  details?: Record<string, unknown>;
-}
+export type { Problem };
 
 export function toProblem(error: ConnectorError, instance?: string, requestId?: string): Problem {
   const { status, title } = errorCatalog[error.code];

@@ -102,7 +102,7 @@ export class SessionService {
   async revokeToken(tokenId: string): Promise<void> {
     const revoked = await this.options.store.tokens.revoke(tokenId);
     this.forgetTokens((entry) => entry.tokenId === tokenId);
-    if (!revoked) throw new ConnectorError('VALIDATION_ERROR', `No active token ${tokenId}`, { tokenId });
+    if (!revoked) throw new ConnectorError('TOKEN_NOT_FOUND', `No active token ${tokenId}`, { tokenId });
   }
 
   /**

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sampleJpeg, samplePdf, samplePng, serve, startServer, type TestServer } from '../../src/attachments/test-support.js';
 import { eventually } from '../support/eventually.js';
+import { checkExchanges, recordExchanges, type Exchange } from '../support/contract.js';
 import { call, openSse } from '../support/http.js';
 import { linkPhone, startTestService, type TestService } from '../support/service.js';
 import type { TestWhatsApp } from '../support/whatsapp.js';
@@ -30,11 +31,13 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
   let files: TestServer;
   let token: string;
   let sessionId: string;
+  let exchanges: Exchange[];
 
   before(async () => {
     files = await startServer({ '/scan.png': serve(samplePng()), '/invoice': serve(samplePdf()), '/big.jpg': serve(sampleJpeg(6 * 1024 * 1024)) });
     whatsapp = await connect();
     service = await startTestService({ allowPrivateUrls: true, ...(databaseUrl ? { databaseUrl: await databaseUrl() } : {}) }, undefined, whatsapp);
+    exchanges = recordExchanges(service.url);
     await whatsapp.addPhones(service, recipients);
     ({ token, sessionId } = await linkPhone(service, clinicPhone));
   });
@@ -350,6 +353,17 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
       assert.ok(joined.length > 0);
       assert.ok(!joined.includes(token), 'token in log');
       assert.ok(!joined.includes('test-admin-key'), 'admin key in log');
+    });
+  });
+
+  // Last: every exchange above, checked against the service's own document (issue: the API contract).
+  describe('the API contract', () => {
+    test('every request and answer above matches /openapi.json: routes, bodies, statuses, media types, fields', async (t) => {
+      const document = (await call<Parameters<typeof checkExchanges>[0]>(service.url, 'GET', '/openapi.json')).body;
+      const report = checkExchanges(document, exchanges);
+      t.diagnostic(`${engine}${databaseUrl ? ' on PostgreSQL' : ''}: ${report.validated} answers of ${exchanges.length} exchanges validated against /openapi.json`);
+      assert.deepEqual(report.violations, []);
+      assert.ok(report.validated > 50, `only ${report.validated} answers validated`);
     });
   });
 }

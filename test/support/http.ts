@@ -1,5 +1,6 @@
 /** Small helpers for talking to a running service over real HTTP in tests. */
 import { readServerSentEvents, type ServerSentEvent } from '../../src/service/sse-reader.js';
+import { record } from './contract.js';
 import { waitLimitMs } from './eventually.js';
 
 export interface Reply<T = Record<string, unknown>> {
@@ -25,7 +26,9 @@ export async function call<T = Record<string, unknown>>(base: string, method: st
   const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const type = response.headers.get('content-type') ?? '';
   const text = await response.text();
-  return { status: response.status, type, body: (text && type.includes('json') ? JSON.parse(text) : text) as T };
+  const parsed: unknown = text && type.includes('json') ? JSON.parse(text) : text;
+  record(`${base}${path}`, { method, status: response.status, type, response: parsed, ...(options.raw !== undefined ? { raw: true } : options.body !== undefined ? { body: options.body } : {}) });
+  return { status: response.status, type, body: parsed as T };
 }
 
 export type SseEvent = ServerSentEvent;
@@ -36,6 +39,7 @@ export async function openSse(url: string): Promise<{ next(event: string, timeou
   const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
   if (!response.ok || !response.body) throw new Error(`stream ${url} answered ${response.status}`);
   const seen: SseEvent[] = [];
+  record(url, { method: 'GET', status: response.status, type: response.headers.get('content-type') ?? '', response: undefined, events: seen });
   const waiting: { event: string; resolve(e: SseEvent): void }[] = [];
   let consumed = 0;
   const deliver = () => {

@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actionNames, actionSchemas, parseActionName, type ActionName } from '../../domain/actions.js';
-import { ConnectorError } from '../../domain/errors.js';
+import { ConnectorError, type ErrorCode } from '../../domain/errors.js';
+import { limits } from '../../domain/limits.js';
+import { actionResultSchemas, messageStatusViewSchema } from '../../domain/result.js';
+import { storableString } from '../../domain/text.js';
 import type { ActionService } from '../actions.js';
 import { requireToken } from '../auth.js';
+import { json, responses, tokenAuth } from '../openapi.js';
 import type { SessionService } from '../sessions.js';
-import { storableText } from '../../domain/text.js';
+import { actionExamples } from './action-examples.js';
 
 export interface ActionRoutesOptions {
   actions: ActionService;
@@ -19,9 +23,35 @@ const summaries: Record<ActionName, string> = {
   sendLocation: 'Send a location',
   sendContact: 'Send one or more contact cards',
   sendReaction: 'React to a message with an emoji ("" removes the reaction)',
-  forwardMessage: 'Forward a message to up to 5 chats',
-  editMessage: 'Edit an own message within 15 minutes',
-  deleteMessage: 'Delete a message for everyone (own, within 60 hours) or for me',
+  forwardMessage: `Forward a message to up to ${limits.forwardMaxChats} chats`,
+  editMessage: `Edit an own message within ${limits.editWindowMs / 60_000} minutes`,
+  deleteMessage: `Delete a message for everyone (own, within ${limits.deleteForEveryoneWindowMs / 3_600_000} hours) or for me`,
+};
+
+/** What every action can answer: its token, its session, the chat (a group it is not in), WhatsApp's pace and reach, a retried key. */
+const anyAction: ErrorCode[] = [
+  'UNAUTHORIZED',
+  'SESSION_LOGGED_OUT',
+  'SESSION_NOT_CONNECTED',
+  'SESSION_OTHER_ENGINE',
+  'INVALID_CHAT',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'TIMEOUT',
+  'IDEMPOTENCY_CONFLICT',
+  'ENGINE_ERROR',
+];
+/** Acting on an existing message: WhatsApp's rules on it. */
+const onMessage: ErrorCode[] = ['MESSAGE_NOT_FOUND', 'NOT_YOUR_MESSAGE'];
+
+const codes: Record<ActionName, ErrorCode[]> = {
+  sendMessage: ['NOT_ON_WHATSAPP', 'ATTACHMENT_FETCH_FAILED', 'ATTACHMENT_TOO_LARGE', 'ATTACHMENT_URL_FORBIDDEN'],
+  sendLocation: ['NOT_ON_WHATSAPP'],
+  sendContact: ['NOT_ON_WHATSAPP'],
+  sendReaction: onMessage,
+  forwardMessage: ['NOT_ON_WHATSAPP', ...onMessage],
+  editMessage: [...onMessage, 'EDIT_WINDOW_EXPIRED'],
+  deleteMessage: [...onMessage, 'DELETE_WINDOW_EXPIRED'],
 };
 
 const headers = z.object({
@@ -32,16 +62,25 @@ const headers = z.object({
     .optional()
     .describe('Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT'),
 });
-const token = [{ bearerAuth: [] }];
 
 /** The action API: one route per action, authorised by a connection token (PRODUCT §4). */
 export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, { actions, sessions, shutdown }) => {
   // onRequest: the token is checked before the body is read, so no stranger's body is parsed or waited for.
   app.addHook('onRequest', requireToken(sessions));
 
-  for (const action of actionNames) {
+  for (const action of actionNames) routeAction(action);
+
+  function routeAction<A extends ActionName>(action: A): void {
     app.post(`/v1/actions/${action}`, {
-      schema: { tags: ['actions'], summary: summaries[action], security: token, headers, body: actionSchemas[action] },
+      schema: {
+        operationId: action,
+        tags: ['actions'],
+        summary: summaries[action],
+        security: tokenAuth,
+        headers,
+        body: actionSchemas[action].meta({ examples: actionExamples[action] }),
+        response: responses({ 200: json('What the action did: save it whole to act on the message later', actionResultSchemas[action]) }, ...anyAction, ...codes[action]),
+      },
     }, async (request) => {
       const idempotencyKey = request.headers['idempotency-key'];
       return actions.perform(request.sessionId as string, action, request.body, { ...(idempotencyKey ? { idempotencyKey } : {}), signal: shutdown });
@@ -54,6 +93,13 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
   });
 
   app.get('/v1/messages/:id', {
-    schema: { tags: ['actions'], summary: 'Last known status of a message this connection sent', security: token, params: z.object({ id: z.string().min(1).max(128).refine(...storableText) }) },
+    schema: {
+      operationId: 'getMessage',
+      tags: ['actions'],
+      summary: 'Last known status of a message this connection sent',
+      security: tokenAuth,
+      params: z.object({ id: storableString().min(1).max(128) }),
+      response: responses({ 200: json('The message', messageStatusViewSchema) }, 'UNAUTHORIZED', 'SESSION_LOGGED_OUT', 'MESSAGE_NOT_FOUND'),
+    },
   }, async (request) => actions.message(request.sessionId as string, request.params.id));
 };

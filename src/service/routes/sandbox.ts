@@ -5,34 +5,65 @@ import { normalizeChat } from '../../domain/chat.js';
 import type { SandboxEngine } from '../../engines/sandbox/index.js';
 import { openEventStream } from '../sse.js';
 import { webFile } from '../web.js';
-import { storableText } from '../../domain/text.js';
+import { storableString } from '../../domain/text.js';
+import { ConnectorError, type ErrorCode } from '../../domain/errors.js';
+import { sandboxChatSchema, sandboxGroupSchema, sandboxLinkedSchema, sandboxMessageSchema, sandboxPhoneSchema } from '../api-schemas.js';
+import { empty, json, media, noAuth, responses } from '../openapi.js';
+
+/** Every sandbox route answers NOT_FOUND under another engine. */
+const sandboxCodes: ErrorCode[] = ['NOT_FOUND'];
 
 /**
  * Sandbox mode only: play the phone (scan a QR, type a pairing code, read a message) and look at
  * what recipients see, as JSON and as a live messenger-like page.
  */
-export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = async (app, { engine }) => {
-  const network = engine.network;
+export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | undefined }> = async (app, options) => {
+  if (!options.engine) {
+    // Documented under every engine (one document for all); answered only by the sandbox.
+    app.addHook('onRequest', async () => {
+      throw new ConnectorError('NOT_FOUND', 'The sandbox routes exist only with CONNECTOR_ENGINE=sandbox');
+    });
+  }
+  const engine = options.engine as SandboxEngine;
+  const network = () => engine.network;
   const page = await readFile(webFile('sandbox.html'), 'utf8');
   const tags = ['sandbox'];
+  const security = noAuth;
 
   app.post('/v1/sandbox/scan', {
-    schema: { tags, summary: 'A virtual phone scans the session’s current QR code', body: z.object({ sessionId: z.string().min(1), phone: z.string().min(5) }) },
+    schema: {
+      operationId: 'sandboxScan',
+      tags,
+      security,
+      summary: 'A virtual phone scans the session’s current QR code',
+      body: z.strictObject({ sessionId: z.string().min(1), phone: z.string().min(5) }).meta({ examples: [{ sessionId: 'ses_…', phone: '+79000000001' }] }),
+      response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'SESSION_NOT_FOUND', 'INVALID_CHAT'),
+    },
   }, async (request) => engine.scan(request.body.sessionId, request.body.phone));
 
   app.post('/v1/sandbox/pairing-code', {
-    schema: { tags, summary: 'A virtual phone types the pairing code it was given', body: z.object({ phone: z.string().min(5), code: z.string().min(8).max(9) }) },
-  }, async (request) => network.enterPairingCode(request.body.phone, request.body.code));
+    schema: {
+      operationId: 'sandboxEnterPairingCode',
+      tags,
+      security,
+      summary: 'A virtual phone types the pairing code it was given',
+      body: z.strictObject({ phone: z.string().min(5), code: z.string().min(8).max(9) }).meta({ examples: [{ phone: '+79000000001', code: 'ABCD-1234' }] }),
+      response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'INVALID_CHAT'),
+    },
+  }, async (request) => network().enterPairingCode(request.body.phone, request.body.code));
 
   app.post('/v1/sandbox/phones', {
     schema: {
       tags,
       summary: 'Add a virtual phone (unknown numbers join WhatsApp on first contact; add one with onWhatsApp false to have a number without an account)',
-      body: z.object({ phone: z.string().min(5), name: z.string().max(100).optional(), onWhatsApp: z.boolean().default(true) }),
+      operationId: 'sandboxAddPhone',
+      security,
+      body: z.strictObject({ phone: z.string().min(5), name: z.string().max(100).optional(), onWhatsApp: z.boolean().default(true) }).meta({ examples: [{ phone: '+79001111111', name: 'Anna' }] }),
+      response: responses({ 201: json('The phone', sandboxPhoneSchema) }, ...sandboxCodes, 'INVALID_CHAT'),
     },
   }, async (request, reply) => {
     const { phone, name, onWhatsApp } = request.body;
-    const added = network.addPhone(phone, { onWhatsApp, ...(name ? { name } : {}) });
+    const added = network().addPhone(phone, { onWhatsApp, ...(name ? { name } : {}) });
     return reply.code(201).send({ jid: added.jid, phone: added.phone, onWhatsApp: added.onWhatsApp });
   });
 
@@ -40,39 +71,68 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = a
     schema: {
       tags,
       summary: 'Create a group of virtual phones; include the linked phone for a session to send to it',
-      body: z.object({ subject: z.string().min(1).max(100), phones: z.array(z.string().min(5)).min(1).max(256) }),
+      operationId: 'sandboxCreateGroup',
+      security,
+      body: z.strictObject({ subject: z.string().min(1).max(100), phones: z.array(z.string().min(5)).min(1).max(256) }).meta({ examples: [{ subject: 'Clinic staff', phones: ['+79000000001', '+79001111111'] }] }),
+      response: responses({ 201: json('The group', sandboxGroupSchema) }, ...sandboxCodes, 'INVALID_CHAT'),
     },
   }, async (request, reply) => {
-    const jid = network.createGroup(request.body.subject, request.body.phones);
-    return reply.code(201).send(network.group(jid));
+    const jid = network().createGroup(request.body.subject, request.body.phones);
+    return reply.code(201).send(network().group(jid));
   });
 
   app.post('/v1/sandbox/receipts', {
-    schema: { tags, summary: 'Recipients receive or read a message: its status moves to delivered or read', body: z.object({ id: z.string().min(1), status: z.enum(['delivered', 'read']) }) },
+    schema: {
+      operationId: 'sandboxSendReceipt',
+      tags,
+      security,
+      summary: 'Recipients receive or read a message: its status moves to delivered or read',
+      body: z.strictObject({ id: z.string().min(1), status: z.enum(['delivered', 'read']) }).meta({ examples: [{ id: '3EB0C1A2B3C4D5E6F7A8', status: 'read' }] }),
+      response: responses({ 204: empty('The receipt is in') }, ...sandboxCodes, 'MESSAGE_NOT_FOUND'),
+    },
   }, async (request, reply) => {
-    if (request.body.status === 'delivered') network.deliver(request.body.id);
-    else network.read(request.body.id);
-    return reply.code(204).send();
+    if (request.body.status === 'delivered') network().deliver(request.body.id);
+    else network().read(request.body.id);
+    return reply.code(204).send(null);
   });
 
-  app.get('/v1/sandbox/chats', { schema: { tags, summary: 'Every conversation in the virtual network' } }, async () => ({ chats: network.allChats() }));
+  app.get('/v1/sandbox/chats', {
+    schema: {
+      operationId: 'sandboxListChats',
+      tags,
+      security,
+      summary: 'Every conversation in the virtual network',
+      response: responses({ 200: json('Most recent first', z.object({ chats: z.array(sandboxChatSchema) })) }, ...sandboxCodes),
+    },
+  }, async () => ({ chats: network().allChats() }));
 
   app.get('/v1/sandbox/chats/:chat/messages', {
     schema: {
       tags,
       summary: 'What recipients see, oldest first: a conversation key, a group id, or a phone number (everything sent to that phone)',
-      params: z.object({ chat: z.string().min(1).refine(...storableText) }),
+      operationId: 'sandboxListMessages',
+      security,
+      params: z.object({ chat: storableString().min(1) }),
+      response: responses({ 200: json('Oldest first', z.object({ messages: z.array(sandboxMessageSchema) })) }, ...sandboxCodes, 'INVALID_CHAT'),
     },
   }, async (request) => {
     const { chat } = request.params;
-    if (network.allChats().some((known) => known.key === chat)) return { messages: network.chatMessages(chat) };
+    if (network().allChats().some((known) => known.key === chat)) return { messages: network().chatMessages(chat) };
     const normalized = normalizeChat(chat);
-    return { messages: normalized.kind === 'group' ? network.chatMessages(normalized.jid) : network.messagesSeenBy(normalized.jid) };
+    return { messages: normalized.kind === 'group' ? network().chatMessages(normalized.jid) : network().messagesSeenBy(normalized.jid) };
   });
 
-  app.get('/v1/sandbox/events', { schema: { tags, summary: 'Server-sent `change` events whenever anything in the network changes' } }, async (request, reply) => {
+  app.get('/v1/sandbox/events', {
+    schema: {
+      operationId: 'sandboxWatchChanges',
+      tags,
+      security,
+      summary: 'Server-sent `change` events whenever anything in the network changes',
+      response: responses({ 200: media('An event stream; each `change` event’s data is { type, key }', 'text/event-stream', z.string()) }, ...sandboxCodes),
+    },
+  }, async (request, reply) => {
     const stream = openEventStream(request, reply);
-    const stop = network.onChange((change) => stream.send('change', { type: change.type, key: change.key }));
+    const stop = network().onChange((change) => stream.send('change', { type: change.type, key: change.key }));
     await stream.closed;
     stop();
   });
