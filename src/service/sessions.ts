@@ -1,27 +1,15 @@
+import type { z } from 'zod';
+import type { sessionViewSchema } from './api-schemas.js';
 import { displayChat } from '../domain/chat.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
 import type { EngineEvent, WhatsAppEngine } from '../engines/engine.js';
-import type { EngineKind, SessionRecord, StoredSessionState, Store } from '../store/index.js';
+import type { SessionRecord, Store } from '../store/index.js';
 import { otherEngineError, restoreSessions, UnavailableSessions, type RestoreReport } from './session-restore.js';
 import { generateToken, hashSecret, newId } from './secrets.js';
 
 /** A session as the admin API shows it. */
-export interface SessionView {
-  sessionId: string;
-  state: StoredSessionState;
-  label: string | null;
-  /** The engine that linked it; null when not known yet. */
-  engine: EngineKind | null;
-  /** Why it cannot act now: it failed to start, or another engine owns it. */
-  reason: string | null;
-  jid: string | null;
-  phone: string | null;
-  linkUrl: string;
-  createdAt: string;
-  linkedAt: string | null;
-  lastSeenAt: string | null;
-}
+export type SessionView = z.infer<typeof sessionViewSchema>;
 
 export interface SessionServiceOptions {
   store: Store;
