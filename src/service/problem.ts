@@ -46,7 +46,8 @@ function classify(error: FastifyError | Error, request: FastifyRequest): Connect
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((issue) => ({ path: issue.instancePath.replace(/^\//, '').replace(/\//g, '.'), message: issue.message ?? 'invalid' }));
     const summary = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
-    return new ConnectorError('VALIDATION_ERROR', `Invalid request: ${summary}`, { issues });
+    // `in`: which part of the request was refused (body, headers, params, querystring).
+    return new ConnectorError('VALIDATION_ERROR', `Invalid request: ${summary}`, { issues, ...(error.validationContext ? { in: error.validationContext } : {}) });
   }
   const fastifyError = error as FastifyError;
   if (!(error instanceof ConnectorError) && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { anyJson, mutate, mutation, nastyStrings, validValue, type Hints, type JsonSchema } from '../support/schema-arbitrary.js';
+import { checkExchanges, type Exchange } from '../support/contract.js';
 import { linkPhone, startTestService, type TestService } from '../support/service.js';
 import { isolatedPostgresUrl, skipPostgres } from '../../src/store/postgres-test-support.js';
 
@@ -63,17 +64,23 @@ for (const store of stores) {
       const resolve = (ref: string) => resolveRef(document, ref);
       const arbitrary = badRequest(operations, resolve, hints(sessionId, saved));
       const statuses = new Map<number, number>();
+      const exchanges: Exchange[] = [];
       let sent = 0;
       for (let chunk = 0; sent < requestsPerStore; chunk++) {
         const batch = fc.sample(arbitrary, { numRuns: Math.min(200, requestsPerStore - sent), seed: seed + chunk });
         await inParallel(batch, inFlight, async (request) => {
-          const status = await send(service.url, request, { admin: service.adminKey ?? '', token });
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          const exchange = await send(service.url, request, { admin: service.adminKey ?? '', token });
+          exchanges.push(exchange);
+          statuses.set(exchange.status, (statuses.get(exchange.status) ?? 0) + 1);
         });
         sent += batch.length;
       }
       t.diagnostic(`${store.name}: sent ${sent} generated requests over ${operations.length} operations (seed ${seed}); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
       assert.equal(sent, requestsPerStore);
+      // Whatever came in, what went out is what the document says: a documented status, media type and shape.
+      const contract = checkExchanges(document, exchanges);
+      t.diagnostic(`${store.name}: ${contract.validated} of ${exchanges.length} answers validated against /openapi.json`);
+      assert.deepEqual(contract.violations.slice(0, 10), []);
       assert.ok([...statuses.keys()].some((status) => status < 300), 'some requests got through validation and were carried out');
     });
   });
@@ -132,7 +139,7 @@ function fillPath(template: string, values: string[]): string {
   return template.replace(/\{[^}]+\}/g, () => values[index++ % values.length]!);
 }
 
-async function send(base: string, request: BadRequest, keys: { admin: string; token: string }): Promise<number> {
+async function send(base: string, request: BadRequest, keys: { admin: string; token: string }): Promise<Exchange> {
   const { operation } = request;
   const headers: Record<string, string> = {};
   const right = operation.credential === 'admin' ? keys.admin : keys.token;
@@ -156,7 +163,16 @@ async function send(base: string, request: BadRequest, keys: { admin: string; to
     assert.match(type, /^application\/problem\+json/, `${shown} → ${response.status} ${type} ${text.slice(0, 300)}`);
     assert.equal(typeof (JSON.parse(text) as { code?: unknown }).code, 'string', `${shown} → ${text.slice(0, 300)}`);
   }
-  return response.status;
+  const sentBody = request.framing === 'json' ? { body: request.body ?? null } : { raw: true };
+  return {
+    method: operation.method,
+    // As sent: fetch resolves `..` and the like.
+    path: new URL(`${base}${request.path}`).pathname,
+    ...(operation.method === 'GET' ? {} : sentBody),
+    status: response.status,
+    type,
+    response: text && type.includes('json') ? JSON.parse(text) : text,
+  };
 }
 
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -37,7 +37,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
       security,
       summary: 'A virtual phone scans the session’s current QR code',
       body: z.strictObject({ sessionId: z.string().min(1), phone: z.string().min(5) }).meta({ examples: [{ sessionId: 'ses_…', phone: '+79000000001' }] }),
-      response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'SESSION_NOT_FOUND', 'INVALID_CHAT'),
+      response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'SESSION_NOT_FOUND', 'INVALID_CHAT', 'NOT_ON_WHATSAPP'),
     },
   }, async (request) => engine.scan(request.body.sessionId, request.body.phone));
 
@@ -48,7 +48,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
       security,
       summary: 'A virtual phone types the pairing code it was given',
       body: z.strictObject({ phone: z.string().min(5), code: z.string().min(8).max(9) }).meta({ examples: [{ phone: '+79000000001', code: 'ABCD-1234' }] }),
-      response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'INVALID_CHAT'),
+      response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'INVALID_CHAT', 'NOT_ON_WHATSAPP'),
     },
   }, async (request) => network().enterPairingCode(request.body.phone, request.body.code));
 
