@@ -21,6 +21,11 @@ interface Invocation {
 const commands = {
   serve: async ({ rest, texts }: Invocation) => refuseExtra(rest, texts) ?? (await import('./cli/serve.js')).serve(texts),
   describe: async ({ rest, texts, explicitLanguage }: Invocation) => refuseExtra(rest, texts) ?? describe(explicitLanguage),
+  'admin-key': async ({ rest, texts }: Invocation) => {
+    const [action, ...extra] = rest;
+    if (action !== 'rotate') return notUnderstood(texts.unknownCommand(['admin-key', action].join(' ').trim(), 'admin-key rotate'));
+    return refuseExtra(extra, texts) ?? (await import('./cli/admin-key-rotation.js')).rotateStoredAdminKey(texts);
+  },
   help: ({ texts }: Invocation) => printUsage(texts),
 } satisfies Record<string, (invocation: Invocation) => ExitCode | void | Promise<ExitCode | void>>;
 

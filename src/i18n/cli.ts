@@ -11,6 +11,8 @@ export interface CliTexts {
   sandboxMode(url: string): string;
   linkedDevices(testServerUrl: string | undefined): string;
   listening(url: string): string;
+  adminKeyRotated: string;
+  adminKeyConfigured: string;
   failed(reason: string): string;
 }
 
@@ -23,6 +25,8 @@ Commands:
   serve              Run the connector service (configuration from the environment; see README)
   describe           Print the WhatsApp task's form descriptor as JSON
                      (with --lang: its texts in that language only; without: both)
+  admin-key rotate   Replace a lost admin key: store a new one and print it once;
+                     the old key stops working at once (same environment as serve)
   help               Print this help (also --help, -h)
 
 Options:
@@ -38,6 +42,9 @@ Options:
   linkedDevices: (testServerUrl) =>
     `Linked devices through Baileys, connecting to ${testServerUrl ? `the test server at ${testServerUrl}` : 'WhatsApp'}. Create a session (POST /v1/sessions) and open its link page to link a phone.\n`,
   listening: (url) => `WhatsApp Connector on ${url} (API docs: ${url}/docs)\n`,
+  adminKeyRotated:
+    'That is the new admin key, shown once (only its hash is stored). The old key no longer works; a running service takes the new one at once.\n',
+  adminKeyConfigured: `${name}: CONNECTOR_ADMIN_KEY is set, and the service uses it instead of a stored key. To change the admin key, change that variable and restart the service.\n`,
   failed: (reason) => `${name}: ${reason}\n`,
 };
 
@@ -48,6 +55,8 @@ const russian: CliTexts = {
   serve              Запустить сервис коннектора (настройки из переменных окружения; см. README)
   describe           Вывести дескриптор формы задачи WhatsApp в JSON
                      (с --lang — тексты только на этом языке, без него — на обоих)
+  admin-key rotate   Заменить утерянный ключ администратора: сохранить новый и показать его
+                     один раз; старый ключ сразу перестаёт действовать (окружение то же, что у serve)
   help               Показать эту справку (также --help, -h)
 
 Параметры:
@@ -64,6 +73,9 @@ const russian: CliTexts = {
   linkedDevices: (testServerUrl) =>
     `Связанные устройства через Baileys, подключение к ${testServerUrl ? `тестовому серверу ${testServerUrl}` : 'WhatsApp'}. Создайте сессию (POST /v1/sessions) и откройте её страницу привязки, чтобы привязать телефон.\n`,
   listening: (url) => `WhatsApp Connector на ${url} (документация API: ${url}/docs)\n`,
+  adminKeyRotated:
+    'Это новый ключ администратора, он показан один раз (хранится только его хеш). Старый ключ больше не действует; запущенный сервис сразу принимает новый.\n',
+  adminKeyConfigured: `${name}: задана переменная CONNECTOR_ADMIN_KEY, и сервис использует её, а не сохранённый ключ. Чтобы сменить ключ администратора, измените эту переменную и перезапустите сервис.\n`,
   failed: (reason) => `${name}: ${reason}\n`,
 };
 

@@ -18,7 +18,7 @@ test('help, --help and -h print the usage on stdout and exit 0; so does a comman
     const { code, stdout, stderr } = await runCli(args);
     assert.equal(code, 0, args.join(' '));
     assert.match(stdout, /^Usage: whatsapp-connector <command>/);
-    assert.match(stdout, /describe/);
+    assert.match(stdout, /admin-key rotate/);
     assert.equal(stderr, '');
   }
 });
@@ -40,6 +40,10 @@ test('a typo is an unknown command with the closest one suggested, on stderr, ex
   assert.equal(nothingClose.code, 2);
   assert.match(nothingClose.stderr, /unknown command "x"; whatsapp-connector help lists the commands/);
 
+  const action = await runCli(['admin-key', 'rotat']);
+  assert.equal(action.code, 2);
+  assert.match(action.stderr, /unknown command "admin-key rotat" \(did you mean admin-key rotate\?\)/);
+
   const option = await runCli(['--versoin']);
   assert.equal(option.code, 2);
   assert.match(option.stderr, /unknown option "--versoin" \(did you mean --version\?\)/);
@@ -50,7 +54,7 @@ test('a Russian locale gets Russian messages; --lang overrides the locale', asyn
   const usage = await runCli(['help'], russian);
   assert.equal(usage.code, 0);
   assert.match(usage.stdout, /^Использование: whatsapp-connector <команда>/);
-  assert.match(usage.stdout, /Запустить сервис коннектора/);
+  assert.match(usage.stdout, /Заменить утерянный ключ администратора/);
 
   const typo = await runCli(['serv'], russian);
   assert.match(typo.stderr, /неизвестная команда «serv» \(может быть, serve\?\)/);
