@@ -1,90 +1,102 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formDescriptor, inLanguage, type Language } from './component/index.js';
+import { closestWord } from './cli/closest-word.js';
+import type { Language } from './component/index.js';
 import { isConnectorError } from './domain/errors.js';
-import { readConfig } from './service/config.js';
-import { startService } from './service/server.js';
+import { cliTexts, languageOfLocale, type CliTexts } from './i18n/cli.js';
 
-const usage = `Usage: whatsapp-connector <command>
+/** 0 done, 1 failed, 2 not understood (usage on stderr); nothing while the command keeps running. */
+type ExitCode = 0 | 1 | 2;
 
-Commands:
-  serve      Run the connector service (configuration from the environment; see README)
-  describe   Print the WhatsApp task's form descriptor as JSON
-             --lang en|ru   texts in one language (default: both)
-`;
-
-/** After the shutdown grace, how long closing may still take before the process exits regardless. */
-const lastResortMs = 5_000;
-
-async function serve(): Promise<void> {
-  const config = readConfig(process.env);
-  const service = await startService({ config });
-  if (service.adminKeyGenerated) {
-    process.stderr.write(
-      `\nAdmin key (generated now, shown once; only its hash is stored):\n\n  ${service.adminKey}\n\n` +
-        'Set CONNECTOR_ADMIN_KEY to choose your own.\n\n',
-    );
-  }
-  if (service.engine.kind === 'sandbox') {
-    process.stderr.write(`Sandbox mode: a virtual WhatsApp network, no real messages. Chats: ${service.url}/sandbox\n`);
-  } else {
-    const server = service.config.waUrl ? `the test server at ${service.config.waUrl}` : 'WhatsApp';
-    process.stderr.write(`Linked devices through Baileys, connecting to ${server}. Create a session (POST /v1/sessions) and open its link page to link a phone.\n`);
-  }
-  process.stderr.write(`WhatsApp Connector on ${service.url} (API docs: ${service.url}/docs)\n`);
-  const stop = (signal: string) => {
-    service.app.log.info({ signal }, 'shutting down');
-    // The HTTP side ends within the grace and half a second; this bounds the rest (the engine, the
-    // store) should one of them hang, so an orchestrator never has to kill the process.
-    setTimeout(() => {
-      service.app.log.error({ signal }, 'shutdown did not finish; exiting anyway');
-      process.exit(1);
-    }, service.config.shutdownGraceMs + lastResortMs).unref();
-    service.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        service.app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+interface Invocation {
+  /** Positionals after the command's name. */
+  rest: string[];
+  texts: CliTexts;
+  /** `--lang` as given; unset when the language comes from the locale. */
+  explicitLanguage: Language | undefined;
 }
 
-function describe(args: string[]): void {
-  let language: string | undefined;
-  try {
-    language = parseArgs({ args, options: { lang: { type: 'string' } } }).values.lang;
-  } catch {
-    language = '';
-  }
-  if (language !== undefined && !isLanguage(language)) {
-    process.stderr.write(`whatsapp-connector describe: expected --lang en or --lang ru\n\n${usage}`);
-    process.exitCode = 2;
-    return;
-  }
-  const descriptor = language ? inLanguage(formDescriptor(), language) : formDescriptor();
-  process.stdout.write(`${JSON.stringify(descriptor, null, 2)}\n`);
+// Each command loads its modules when it runs: `--version` or a typo need not load the service.
+const commands = {
+  serve: async ({ rest, texts }: Invocation) => refuseExtra(rest, texts) ?? (await import('./cli/serve.js')).serve(texts),
+  describe: async ({ rest, texts, explicitLanguage }: Invocation) => refuseExtra(rest, texts) ?? describe(explicitLanguage),
+  'admin-key': async ({ rest, texts }: Invocation) => {
+    const [action, ...extra] = rest;
+    if (action !== 'rotate') return notUnderstood(texts.unknownCommand(['admin-key', action].join(' ').trim(), 'admin-key rotate'));
+    return refuseExtra(extra, texts) ?? (await import('./cli/admin-key-rotation.js')).rotateStoredAdminKey(texts);
+  },
+  help: ({ texts }: Invocation) => printUsage(texts),
+} satisfies Record<string, (invocation: Invocation) => ExitCode | void | Promise<ExitCode | void>>;
+
+type CommandName = keyof typeof commands;
+
+const options = {
+  lang: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function isCommandName(word: string): word is CommandName {
+  return Object.hasOwn(commands, word);
 }
 
-function isLanguage(value: string | undefined): value is Language {
+function isLanguage(value: unknown): value is Language {
   return value === 'en' || value === 'ru';
 }
 
-async function main(command: string | undefined): Promise<void> {
-  switch (command) {
-    case 'serve':
-      return serve();
-    case 'describe':
-      return describe(process.argv.slice(3));
-    default:
-      process.stderr.write(usage);
-      process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+/** Runs one invocation; `--help` and `--version` win wherever they stand (`serve --help` starts nothing). */
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<ExitCode | void> {
+  // Not strict: an unknown option gets a suggestion instead of parseArgs' own English error.
+  const { values, positionals, tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const explicitLanguage = isLanguage(values.lang) ? values.lang : undefined;
+  const texts = cliTexts[explicitLanguage ?? languageOfLocale(env)];
+
+  if (values.lang !== undefined && explicitLanguage === undefined) return notUnderstood(texts.expectedLanguage);
+  const unknown = tokens.find((token) => token.kind === 'option' && !Object.hasOwn(options, token.name));
+  if (unknown?.kind === 'option') return notUnderstood(texts.unknownOption(unknown.rawName, closestWord(unknown.rawName, ['--lang', '--help', '--version'])));
+  if (values.help) return printUsage(texts);
+  if (values.version) return printVersion();
+
+  const [command, ...rest] = positionals;
+  if (command === undefined) return notUnderstood(texts.usage);
+  if (!isCommandName(command)) return notUnderstood(texts.unknownCommand(command, closestWord(command, [...Object.keys(commands), '--version'])));
+  try {
+    return await commands[command]({ rest, texts, explicitLanguage });
+  } catch (error) {
+    process.stderr.write(texts.failed(isConnectorError(error) ? `${error.code}: ${error.message}` : String(error)));
+    // A start that failed halfway may leave a handle open; nothing is left to wait for.
+    process.exit(1);
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
-  process.stderr.write(`whatsapp-connector: ${isConnectorError(error) ? `${error.code}: ${error.message}` : String(error)}\n`);
-  process.exit(1);
-});
+async function describe(language: Language | undefined): Promise<ExitCode> {
+  const { formDescriptor, inLanguage } = await import('./component/index.js');
+  const descriptor = language ? inLanguage(formDescriptor(), language) : formDescriptor();
+  process.stdout.write(`${JSON.stringify(descriptor, null, 2)}\n`);
+  return 0;
+}
+
+function printUsage(texts: CliTexts): ExitCode {
+  process.stdout.write(texts.usage);
+  return 0;
+}
+
+function printVersion(): ExitCode {
+  // package.json is one folder up from both src/cli.ts and dist/cli.js.
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`${version}\n`);
+  return 0;
+}
+
+function notUnderstood(message: string): ExitCode {
+  process.stderr.write(message);
+  return 2;
+}
+
+function refuseExtra(extra: string[], texts: CliTexts): ExitCode | undefined {
+  return extra[0] === undefined ? undefined : notUnderstood(texts.unexpectedArgument(extra[0]));
+}
+
+const exitCode = await run(process.argv.slice(2), process.env);
+if (exitCode !== undefined) process.exitCode = exitCode;

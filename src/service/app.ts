@@ -6,6 +6,7 @@ import { ConnectorError } from '../domain/errors.js';
 import type { WhatsAppEngine } from '../engines/engine.js';
 import type { SandboxEngine } from '../engines/sandbox/index.js';
 import type { ActionService } from './actions.js';
+import type { AdminKeyHash } from './admin-key.js';
 import type { LinkHub } from './link-hub.js';
 import type { Metrics } from './metrics.js';
 import { answerClientError } from './client-errors.js';
@@ -27,7 +28,7 @@ export interface AppDependencies {
   actions: ActionService;
   hub: LinkHub;
   metrics: Metrics;
-  adminKeyHash: string;
+  adminKeyHash: AdminKeyHash;
   ping(): Promise<void>;
   shutdown: AbortSignal;
   logLevel: string;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ConnectorError } from '../domain/errors.js';
+import type { AdminKeyHash } from './admin-key.js';
 import { secretMatches } from './secrets.js';
 import type { SessionService } from './sessions.js';
 
@@ -11,10 +12,11 @@ export function bearer(request: FastifyRequest): string {
   return match[1];
 }
 
-/** Admin routes: the admin key, compared with its stored hash in constant time. */
-export function requireAdmin(adminKeyHash: string): (request: FastifyRequest) => Promise<void> {
+/** Admin routes: the admin key, compared with its current hash in constant time. */
+export function requireAdmin(adminKeyHash: AdminKeyHash): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
-    if (!secretMatches(bearer(request), adminKeyHash)) throw new ConnectorError('UNAUTHORIZED', 'Wrong admin key');
+    const presented = bearer(request);
+    if (!secretMatches(presented, await adminKeyHash())) throw new ConnectorError('UNAUTHORIZED', 'Wrong admin key');
   };
 }
 

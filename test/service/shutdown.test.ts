@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
+import { cliEnvironment, servedAt, spawnCli } from '../support/cli.js';
 import { call } from '../support/http.js';
 import { openRaw } from '../support/raw-http.js';
 import { adminKey, linkPhone, startTestService, tempDir } from '../support/service.js';
@@ -53,9 +52,9 @@ test('a request arriving on an open connection while the service shuts down is S
 
 test('on SIGTERM the process exits after the grace although a client holds a request half-sent', { timeout: 90_000 }, async () => {
   const graceMs = 1_000;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: {
-      ...process.env,
+  const service = spawnCli(
+    ['serve'],
+    cliEnvironment({
       PORT: '0',
       HOST: '127.0.0.1',
       CONNECTOR_ENGINE: 'sandbox',
@@ -64,26 +63,20 @@ test('on SIGTERM the process exits after the grace although a client holds a req
       CONNECTOR_SHUTDOWN_GRACE_MS: String(graceMs),
       CONNECTOR_BODY_TIMEOUT_MS: '120000',
       LOG_LEVEL: 'debug',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    }),
+  );
+  const { child } = service;
   try {
-    await until(() => /WhatsApp Connector on (http:\/\/\S+)/.test(stderr), 'the service to start', 60_000);
-    const url = /WhatsApp Connector on (http:\/\/\S+)/.exec(stderr)![1]!;
+    const url = await servedAt(service);
     const raw = await openRaw(url);
     raw.write(halfSentSession);
-    await until(() => arrived(stdout.split('\n'), '/v1/sessions'), 'the request reaching the service');
+    await until(() => arrived(service.stdout().split('\n'), '/v1/sessions'), 'the request reaching the service');
 
     const signalled = performance.now();
     child.kill('SIGTERM');
-    const [code] = await exited;
+    const code = await service.exited;
     const tookMs = performance.now() - signalled;
-    assert.equal(code, 0, `a clean exit, not the last-resort one; stderr: ${stderr}`);
+    assert.equal(code, 0, `a clean exit, not the last-resort one; stderr: ${service.stderr()}`);
     assert.ok(tookMs >= graceMs - 50, `the half-sent request had its grace (${Math.round(tookMs)} ms)`);
     await raw.closed;
   } finally {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storableString } from '../../domain/text.js';
+import type { AdminKeyHash } from '../admin-key.js';
 import { requireAdmin } from '../auth.js';
 import type { LinkHub } from '../link-hub.js';
 import type { SessionService } from '../sessions.js';
@@ -14,7 +15,7 @@ export interface SessionRoutesOptions {
   sessions: SessionService;
   hub: LinkHub;
   engine: { requestPairingCode(sessionId: string, phone: string): Promise<string> };
-  adminKeyHash: string;
+  adminKeyHash: AdminKeyHash;
 }
 
 // Ids are looked up in the store: a NUL in one would be a driver error on PostgreSQL, not a miss.
