@@ -7,6 +7,9 @@ import type { Language } from './language.js';
  * by the page; `**word**` is bold, in the page's HTML only (scripts set texts as plain text).
  */
 const pageTexts = {
+  // Both pages
+  'page.serviceAnswered': { en: 'The service answered {status}.', ru: 'Сервис ответил кодом {status}.' },
+
   // The link page
   'link.title': { en: 'Link WhatsApp', ru: 'Привязка WhatsApp' },
   'link.connecting': { en: 'Connecting to the service…', ru: 'Подключение к сервису…' },

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storableText } from '../../domain/text.js';
@@ -6,7 +5,7 @@ import { requireAdmin } from '../auth.js';
 import type { LinkHub } from '../link-hub.js';
 import type { SessionService } from '../sessions.js';
 import { openEventStream } from '../sse.js';
-import { webFile } from '../web.js';
+import { localizedPage } from '../localized-page.js';
 
 export interface SessionRoutesOptions {
   sessions: SessionService;
@@ -22,7 +21,7 @@ const admin = [{ bearerAuth: [] }];
 /** The token service (PRODUCT §4): sessions, their link stream and page, pairing codes, tokens. */
 export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, { sessions, hub, engine, adminKeyHash }) => {
   const adminOnly = requireAdmin(adminKeyHash);
-  const linkPage = await readFile(webFile('link.html'), 'utf8');
+  const linkPage = await localizedPage('link.html', { 'cache-control': 'no-store' });
 
   app.post('/v1/sessions', {
     onRequest: adminOnly,
@@ -89,7 +88,5 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
   });
 
   // Served for any id: the page itself tells a person that an unknown link does not work.
-  app.get('/link/:id', { schema: { hide: true, params: sessionId } }, async (_request, reply) => {
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(linkPage);
-  });
+  app.get('/link/:id', { schema: { hide: true, params: sessionId } }, async (request, reply) => linkPage.send(request, reply));
 };
