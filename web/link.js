@@ -20,6 +20,7 @@ const view = {
   qrBox: $('#qr-box'),
   qr: $('[data-testid=qr]'),
   qrPlaceholder: $('#qr-placeholder'),
+  qrPlaceholderText: $('#qr-placeholder-text'),
   countdown: $('[data-testid=qr-countdown]'),
   pairingBox: $('#pairing-box'),
   pairingCaption: $('#pairing-caption'),
@@ -116,6 +117,7 @@ function showUnreachable({ reason, retryInMs }) {
   view.pairingCode.hidden = true;
   view.pairingCaption.textContent = t('link.pairingPrompt');
   view.unreachable.hidden = false;
+  view.qrPlaceholderText.textContent = t('link.waitingForWhatsApp');
   const words = String(reason ?? '?');
   const at = Date.now() + (Number.isFinite(retryInMs) ? retryInMs : 0);
   page.stopUnreachableCountdown = countDown(at, (seconds) => {
@@ -126,6 +128,7 @@ function showUnreachable({ reason, retryInMs }) {
 function hideUnreachable() {
   page.stopUnreachableCountdown();
   view.unreachable.hidden = true;
+  view.qrPlaceholderText.textContent = t('link.preparingQr');
 }
 
 // ---- pairing code ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ const pageTexts = {
   'link.phoneStep.type': { en: 'Type the code shown here', ru: 'Введите код, показанный здесь' },
   'link.qrAlt': { en: 'QR code', ru: 'QR-код' },
   'link.preparingQr': { en: 'Preparing the QR code…', ru: 'Готовим QR-код…' },
+  'link.waitingForWhatsApp': { en: 'Waiting for WhatsApp…', ru: 'Ждём связи с WhatsApp…' },
   'link.newCodeIn': { en: 'A new code in {seconds} s', ru: 'Новый код через {seconds} с' },
   'link.gettingNewCode': { en: 'Getting a new code…', ru: 'Получаем новый код…' },
   'link.unreachable': { en: 'Cannot reach WhatsApp ({reason}), retrying in {seconds} s', ru: 'Нет связи с WhatsApp ({reason}), повтор через {seconds} с' },
