@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizeChat } from '../../domain/chat.js';
+import { ConnectorError } from '../../domain/errors.js';
 import type { SandboxEngine } from '../../engines/sandbox/index.js';
+import { maxPictureBytes } from '../../engines/sandbox/pictures.js';
 import { openEventStream } from '../sse.js';
-import { webFile } from '../web.js';
+import { localizedPage } from '../localized-page.js';
 import { storableText } from '../../domain/text.js';
 
 /**
@@ -13,7 +14,7 @@ import { storableText } from '../../domain/text.js';
  */
 export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = async (app, { engine }) => {
   const network = engine.network;
-  const page = await readFile(webFile('sandbox.html'), 'utf8');
+  const page = await localizedPage('sandbox.html', { 'cache-control': 'no-cache' });
   const tags = ['sandbox'];
 
   app.post('/v1/sandbox/scan', {
@@ -70,6 +71,19 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = a
     return { messages: normalized.kind === 'group' ? network.chatMessages(normalized.jid) : network.messagesSeenBy(normalized.jid) };
   });
 
+  app.get('/v1/sandbox/pictures/:sha256', {
+    schema: {
+      tags,
+      summary: `The bytes of a small image sent through the network (JPEG, PNG, GIF or WebP up to ${maxPictureBytes / 1024 / 1024} MiB), by the attachment’s sha256, while the sandbox keeps it`,
+      params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    },
+  }, async (request, reply) => {
+    const picture = network.picture(request.params.sha256);
+    if (!picture) throw new ConnectorError('NOT_FOUND', `The sandbox keeps no picture ${request.params.sha256}`);
+    // Named by its content, a picture never changes.
+    return reply.type(picture.mimeType).header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').send(Buffer.from(picture.bytes));
+  });
+
   app.get('/v1/sandbox/events', { schema: { tags, summary: 'Server-sent `change` events whenever anything in the network changes' } }, async (request, reply) => {
     const stream = openEventStream(request, reply);
     const stop = network.onChange((change) => stream.send('change', { type: change.type, key: change.key }));
@@ -77,5 +91,5 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine }> = a
     stop();
   });
 
-  app.get('/sandbox', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/sandbox', { schema: { hide: true } }, async (request, reply) => page.send(request, reply));
 };
