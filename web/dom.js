@@ -1,6 +1,7 @@
-/* global document, setTimeout, clearTimeout */
+/* global document, setTimeout, clearTimeout, setInterval, clearInterval */
 // Small DOM helpers shared by the pages. Data only ever reaches the page as text nodes and
 // attribute values, never as HTML, so a message saying "<img onerror=…>" stays a message.
+import { t } from './i18n.js';
 
 /**
  * Creates an element. `text` sets textContent, `class` the class list, `on*` adds a listener,
@@ -21,11 +22,11 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Reads a JSON response; a failed one throws an Error whose message is the problem's detail. */
+/** Reads a JSON response; a failed one throws an Error whose message is the problem's detail and whose `code` is its code. */
 export async function readJson(response) {
   const body = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const message = body?.detail || body?.title || `The service answered ${response.status}`;
+    const message = body?.detail || body?.title || t('page.serviceAnswered', { status: response.status });
     throw Object.assign(new Error(message), { status: response.status, code: body?.code });
   }
   return body;
@@ -44,4 +45,21 @@ export function debounce(run, ms) {
 export function phoneOfJid(jid) {
   const [local = '', server] = String(jid).split('@');
   return server === 's.whatsapp.net' && /^\d+$/.test(local) ? `+${local}` : String(jid);
+}
+
+/**
+ * Calls `show(seconds left)` now and every second until `at` (a Date.now() time), the last call
+ * with 0. Returns the stop.
+ *
+ * @example const stop = countDown(Date.now() + 5000, (seconds) => (node.textContent = `${seconds} s`));
+ */
+export function countDown(at, show) {
+  const tick = () => {
+    const seconds = Math.max(0, Math.ceil((at - Date.now()) / 1000));
+    show(seconds);
+    if (seconds === 0) clearInterval(timer);
+  };
+  const timer = setInterval(tick, 1000);
+  tick();
+  return () => clearInterval(timer);
 }

@@ -1,7 +1,9 @@
-/* global document, location, navigator, EventSource, AbortController, setInterval, clearInterval, setTimeout, clearTimeout, fetch */
-// The "Link a device" page: follows a session's link stream (QR codes, pairing codes, the linked
-// account and its token, shown once) and lets a person ask for a pairing code instead.
-import { el, phoneOfJid, readJson } from './dom.js';
+/* global document, location, EventSource, AbortController, setTimeout, clearTimeout, fetch */
+// The "Link a device" page: follows a session's link stream (QR codes, pairing codes, WhatsApp out
+// of reach, the linked account and its token, shown once) and lets a person ask for a pairing code.
+import { countDown, phoneOfJid, readJson } from './dom.js';
+import { errorInWords, has, t } from './i18n.js';
+import { tokenAlreadyShown, tokenBox } from './token-box.js';
 
 const sessionId = decodeURIComponent(location.pathname.split('/').filter(Boolean).at(-1) ?? '');
 const sessionPath = `/v1/sessions/${encodeURIComponent(sessionId)}`;
@@ -12,11 +14,13 @@ const view = {
   state: $('[data-testid=state]'),
   stateLabel: $('[data-testid=state-label]'),
   panels: { linking: $('#linking'), linked: $('#linked'), failed: $('#failed'), ended: $('#ended') },
+  unreachable: $('[data-testid=unreachable]'),
   qrMode: $('#qr-mode'),
   phoneMode: $('#phone-mode'),
   qrBox: $('#qr-box'),
   qr: $('[data-testid=qr]'),
   qrPlaceholder: $('#qr-placeholder'),
+  qrPlaceholderText: $('#qr-placeholder-text'),
   countdown: $('[data-testid=qr-countdown]'),
   pairingBox: $('#pairing-box'),
   pairingCaption: $('#pairing-caption'),
@@ -34,19 +38,6 @@ const view = {
   streamNote: $('[data-testid=stream-note]'),
 };
 
-const stateLabels = {
-  linking: 'Waiting for your phone',
-  connected: 'Linked',
-  reconnecting: 'Linked — reconnecting to WhatsApp…',
-  stopped: 'Stopped',
-  logged_out: 'Logged out',
-};
-
-const failureTexts = {
-  'qr-timeout': 'Nobody scanned the QR code in time.',
-  'pairing-timeout': 'The pairing code was not entered in time.',
-};
-
 /** A QR that claims to live longer than this comes from a clock we cannot compare with ours. */
 const maxQrLifeMs = 5 * 60_000;
 
@@ -54,7 +45,8 @@ const page = {
   failed: false,
   /** Set once this page has shown a token: a later `connected` without one must not hide it. */
   tokenShown: false,
-  qrExpiresAt: undefined,
+  stopQrCountdown: () => {},
+  stopUnreachableCountdown: () => {},
 };
 
 // ---- state and panels ------------------------------------------------------------------------
@@ -65,12 +57,13 @@ function showPanel(name) {
 
 function showStateWord(state) {
   view.state.textContent = state;
-  view.stateLabel.textContent = stateLabels[state] ?? state;
+  view.stateLabel.textContent = has(`link.state.${state}`) ? t(`link.state.${state}`) : state;
   view.status.dataset.state = state;
 }
 
 function applyState({ state, jid, phone }) {
   showStateWord(state);
+  hideUnreachable();
 
   if (state === 'linking') {
     page.failed = false;
@@ -78,17 +71,13 @@ function applyState({ state, jid, phone }) {
   } else if (state === 'connected' || state === 'reconnecting') {
     page.failed = false;
     if (phone || jid) view.linkedPhone.textContent = phone || phoneOfJid(jid);
-    view.linkedNote.textContent =
-      state === 'connected' ? 'This device is linked. You can put your phone away.' : 'The link is kept; the service is reconnecting to WhatsApp.';
-    stopCountdown();
+    view.linkedNote.textContent = state === 'connected' ? t('link.linkedNote') : t('link.reconnectingNote');
+    stopQrCountdown();
     showPanel('linked');
   } else if (!page.failed) {
-    stopCountdown();
-    view.endedTitle.textContent = state === 'logged_out' ? 'Logged out' : 'Session stopped';
-    view.endedText.textContent =
-      state === 'logged_out'
-        ? 'This device was removed from the phone or logged out. Ask an administrator for a new link.'
-        : 'This session is not linking right now. Ask an administrator to start it again.';
+    stopQrCountdown();
+    view.endedTitle.textContent = state === 'logged_out' ? t('link.loggedOutTitle') : t('link.stoppedTitle');
+    view.endedText.textContent = state === 'logged_out' ? t('link.loggedOutText') : t('link.stoppedText');
     showPanel('ended');
   }
 }
@@ -97,39 +86,49 @@ function applyState({ state, jid, phone }) {
 
 function showQr({ image, expiresAt }) {
   if (typeof image !== 'string' || !image.startsWith('data:image/')) return;
+  hideUnreachable();
   view.qr.src = image;
   view.qr.hidden = false;
   view.qrPlaceholder.hidden = true;
   view.qrBox.classList.remove('expired');
+  stopQrCountdown();
   // A browser clock far off the service's (or a test's manual clock) makes a countdown meaningless.
   const plausible = typeof expiresAt === 'number' && expiresAt > Date.now() && expiresAt - Date.now() <= maxQrLifeMs;
-  page.qrExpiresAt = plausible ? expiresAt : undefined;
-  startCountdown();
+  if (!plausible) return;
+  page.stopQrCountdown = countDown(expiresAt, (seconds) => {
+    view.countdown.textContent = seconds > 0 ? t('link.newCodeIn', { seconds }) : t('link.gettingNewCode');
+    view.qrBox.classList.toggle('expired', seconds === 0);
+  });
 }
 
-let countdownTimer;
-
-function startCountdown() {
-  stopCountdown();
-  tick();
-  countdownTimer = setInterval(tick, 1000);
-}
-
-function stopCountdown() {
-  clearInterval(countdownTimer);
+function stopQrCountdown() {
+  page.stopQrCountdown();
   view.countdown.textContent = '';
 }
 
-function tick() {
-  if (page.qrExpiresAt === undefined) return stopCountdown();
-  const seconds = Math.ceil((page.qrExpiresAt - Date.now()) / 1000);
-  if (seconds > 0) {
-    view.countdown.textContent = `A new code in ${seconds} s`;
-  } else {
-    view.countdown.textContent = 'Getting a new code…';
-    view.qrBox.classList.add('expired');
-    clearInterval(countdownTimer);
-  }
+// ---- WhatsApp out of reach -------------------------------------------------------------------
+
+/** The engine cannot reach WhatsApp and tries again in `retryInMs`; the QR it showed is gone. */
+function showUnreachable({ reason, retryInMs }) {
+  page.stopUnreachableCountdown();
+  stopQrCountdown();
+  view.qr.hidden = true;
+  view.qrPlaceholder.hidden = false;
+  view.pairingCode.hidden = true;
+  view.pairingCaption.textContent = t('link.pairingPrompt');
+  view.unreachable.hidden = false;
+  view.qrPlaceholderText.textContent = t('link.waitingForWhatsApp');
+  const words = String(reason ?? '?');
+  const at = Date.now() + (Number.isFinite(retryInMs) ? retryInMs : 0);
+  page.stopUnreachableCountdown = countDown(at, (seconds) => {
+    view.unreachable.textContent = seconds > 0 ? t('link.unreachable', { reason: words, seconds }) : t('link.unreachableRetrying', { reason: words });
+  });
+}
+
+function hideUnreachable() {
+  page.stopUnreachableCountdown();
+  view.unreachable.hidden = true;
+  view.qrPlaceholderText.textContent = t('link.preparingQr');
 }
 
 // ---- pairing code ----------------------------------------------------------------------------
@@ -152,7 +151,7 @@ function showPairingCode({ code }) {
   if (!code) return;
   view.pairingCode.textContent = formatPairingCode(code);
   view.pairingCode.hidden = false;
-  view.pairingCaption.textContent = 'Enter this code on your phone';
+  view.pairingCaption.textContent = t('link.pairingShown');
   setMode('phone');
 }
 
@@ -160,7 +159,7 @@ async function requestPairingCode(event) {
   event.preventDefault();
   const phone = view.phoneInput.value.trim();
   view.pairingError.hidden = true;
-  if (!phone) return showPairingError('Enter the phone number of your WhatsApp account, e.g. +7 900 123-45-67.');
+  if (!phone) return showPairingError({ message: t('link.phoneMissing') });
   const submit = view.pairingForm.querySelector('button[type=submit]');
   submit.disabled = true;
   try {
@@ -171,14 +170,17 @@ async function requestPairingCode(event) {
     });
     showPairingCode(await readJson(response));
   } catch (error) {
-    showPairingError(error instanceof TypeError ? 'Could not reach the service. Check your connection and try again.' : error.message);
+    showPairingError(error instanceof TypeError ? { message: t('link.offline') } : error);
   } finally {
     submit.disabled = false;
   }
 }
 
-function showPairingError(message) {
-  view.pairingError.textContent = message;
+/** The service's detail stays on hand as a tooltip, for whoever helps the person. */
+function showPairingError(error) {
+  view.pairingError.textContent = errorInWords(error);
+  view.pairingError.title = error.code ? `${error.code}: ${error.message}` : '';
+  view.pairingError.dataset.code = error.code ?? '';
   view.pairingError.hidden = false;
 }
 
@@ -187,49 +189,16 @@ function showPairingError(message) {
 function showConnected({ jid, phone, token }) {
   // Being told of the link is being told the session is connected, whatever came before.
   showStateWord('connected');
+  hideUnreachable();
   page.failed = false;
   view.linkedPhone.textContent = phone || phoneOfJid(jid);
-  stopCountdown();
+  stopQrCountdown();
   showPanel('linked');
   if (token) {
     page.tokenShown = true;
     view.tokenArea.replaceChildren(tokenBox(token));
   } else if (!page.tokenShown) {
-    view.tokenArea.replaceChildren(
-      el('p', { class: 'token-hidden', 'data-testid': 'token-hidden', text: 'The token was already shown. Ask an administrator for a new one.' }),
-    );
-  }
-}
-
-function tokenBox(token) {
-  const code = el('code', { class: 'token', 'data-testid': 'token', text: token });
-  const copy = el('button', { type: 'button', class: 'primary copy', 'data-testid': 'copy-token', text: 'Copy' });
-  copy.addEventListener('click', async () => {
-    const copied = await copyText(token, code);
-    copy.textContent = copied ? 'Copied' : 'Select and copy';
-    setTimeout(() => (copy.textContent = 'Copy'), 2000);
-  });
-  return el(
-    'div',
-    { class: 'token-box' },
-    el('p', { class: 'token-title', text: 'API token for this phone' }),
-    el('div', { class: 'token-row' }, code, copy),
-    el('p', { class: 'warning', 'data-testid': 'token-warning', text: 'Shown once — store it now. It will not be shown again.' }),
-  );
-}
-
-async function copyText(text, node) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // The clipboard API needs a secure context; plain-http deployments get the text selected.
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return false;
+    view.tokenArea.replaceChildren(tokenAlreadyShown());
   }
 }
 
@@ -239,8 +208,9 @@ function showFailed({ reason }) {
   page.failed = true;
   const word = String(reason ?? 'unknown');
   view.error.textContent = word;
-  view.failedText.textContent = failureTexts[word] ?? 'Linking did not complete.';
-  stopCountdown();
+  view.failedText.textContent = has(`link.failed.${word}`) ? t(`link.failed.${word}`) : t('link.failedText');
+  stopQrCountdown();
+  hideUnreachable();
   showPanel('failed');
 }
 
@@ -255,6 +225,7 @@ const handlers = {
   'pairing-code': showPairingCode,
   connected: showConnected,
   failed: showFailed,
+  unreachable: showUnreachable,
 };
 
 function connect() {
@@ -284,7 +255,7 @@ function parse(text) {
   }
 }
 
-/** EventSource hides why a stream was refused; ask once more to read the problem's detail. */
+/** EventSource hides why a stream was refused; ask once more to read the problem. */
 async function explainRefusal() {
   const abort = new AbortController();
   try {
@@ -295,7 +266,8 @@ async function explainRefusal() {
       return;
     }
     const problem = await response.json().catch(() => ({}));
-    showUnavailable(problem.detail || problem.title || `The service answered ${response.status}.`);
+    const message = problem.detail || problem.title || t('page.serviceAnswered', { status: response.status });
+    showUnavailable(errorInWords({ code: problem.code, message }), problem.code);
   } catch {
     view.streamNote.hidden = false;
     retryTimer = setTimeout(connect, 3000);
@@ -304,13 +276,14 @@ async function explainRefusal() {
   }
 }
 
-function showUnavailable(detail) {
+function showUnavailable(words, code) {
   view.state.textContent = '';
-  view.stateLabel.textContent = 'Unavailable';
+  view.stateLabel.textContent = t('link.state.unavailable');
   view.status.dataset.state = 'unavailable';
   view.streamNote.hidden = true;
-  view.endedTitle.textContent = 'This link does not work';
-  view.endedText.textContent = `${/[.!?]$/.test(detail) ? detail : `${detail}.`} Ask an administrator for a new link.`;
+  view.endedTitle.textContent = t('link.brokenTitle');
+  view.endedText.textContent = t('link.brokenText', { reason: /[.!?]$/.test(words) ? words : `${words}.` });
+  view.endedText.dataset.code = code ?? '';
   showPanel('ended');
 }
 
@@ -332,5 +305,5 @@ if (sessionId) {
   setMode('qr');
   connect();
 } else {
-  showUnavailable('This link has no session in it.');
+  showUnavailable(t('link.noSession'));
 }

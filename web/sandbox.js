@@ -1,10 +1,15 @@
 /* global window, document, location, history, EventSource, fetch */
-// The sandbox viewer: every chat of the virtual network on the left, the open chat on the right,
-// refetched whenever the network reports a change.
-import { debounce, el, phoneOfJid, readJson } from './dom.js';
+// The sandbox viewer: every chat of the virtual network on the left, the open chat on the right
+// (on a phone, one at a time), refetched whenever the network reports a change.
+import { debounce, el, readJson } from './dom.js';
+import { shortTime } from './format.js';
+import { t } from './i18n.js';
+import { icon } from './icons.js';
+import { isMine, messageRows, previewParts } from './sandbox-chat.js';
 
 const $ = (selector) => document.querySelector(selector);
 const view = {
+  sandbox: $('.sandbox'),
   live: $('[data-testid=live]'),
   loadError: $('[data-testid=load-error]'),
   chatList: $('[data-testid=chat-list]'),
@@ -23,6 +28,8 @@ const page = {
   messages: undefined,
   /** Key of the open chat; kept in the address's #fragment so a reload keeps it open. */
   openKey: decodeURIComponent(location.hash.slice(1)) || undefined,
+  /** Whether the reader is at the newest message: new ones (and pictures that load) keep them there. */
+  atBottom: true,
   /** Guards against an older, slower response overwriting a newer one. */
   chatsRequest: 0,
   messagesRequest: 0,
@@ -37,12 +44,12 @@ async function loadChats() {
     if (request !== page.chatsRequest) return;
     page.chats = chats ?? [];
     showLoadError(undefined);
-    if (page.openKey === undefined && page.chats[0]) return openChat(page.chats[0].key);
+    if (page.openKey === undefined && page.chats[0]) return openChat(page.chats[0].key, { show: false });
     renderChatList();
     renderHeader();
     if (page.messages) renderMessages(page.messages);
   } catch (error) {
-    showLoadError(`Could not load the chats: ${error.message}`);
+    showLoadError(t('sandbox.chatsFailed', { error: error.message }));
   }
 }
 
@@ -58,18 +65,21 @@ async function loadMessages() {
     page.messages = messages ?? [];
     renderMessages(page.messages);
   } catch (error) {
-    showLoadError(`Could not load the messages: ${error.message}`);
+    showLoadError(t('sandbox.messagesFailed', { error: error.message }));
   }
 }
 
-function openChat(key) {
+/** Opens a chat; `show` also brings it forward on a phone, where the list and the chat take turns. */
+function openChat(key, { show = true } = {}) {
   const changed = key !== page.openKey;
   page.openKey = key;
   history.replaceState(null, '', `#${encodeURIComponent(key)}`);
+  if (show) view.sandbox.dataset.showing = 'chat';
   renderChatList();
   renderHeader();
   if (changed) {
     page.messages = undefined;
+    page.atBottom = true;
     view.messages.replaceChildren();
   }
   void loadMessages();
@@ -100,22 +110,32 @@ function chatItem(chat) {
       onclick: () => openChat(chat.key),
     },
     avatar(chat),
-    el('span', { class: 'chat-title', text: chat.title }),
+    el('span', { class: 'chat-title', 'data-testid': 'chat-item-title', text: chatTitle(chat) }),
     el('span', { class: 'chat-time', text: last ? shortTime(last.timestamp) : '' }),
-    el('span', { class: 'chat-preview', text: previewLine(chat) }),
-    el('span', { class: 'chat-count', title: `${chat.messageCount} messages`, text: String(chat.messageCount) }),
+    el('span', { class: 'chat-preview' }, ...previewParts(chat)),
+    el('span', { class: 'chat-count', title: t('sandbox.messageCount', { count: chat.messageCount }), text: String(chat.messageCount) }),
   );
   return el('li', {}, item);
 }
 
-function previewLine(chat) {
-  const last = chat.lastMessage;
-  if (!last || chat.kind !== 'group') return chat.preview || 'No messages';
-  return `${senderName(chat, last)}: ${chat.preview}`;
+/**
+ * The service names a chat after its other party; when two linked accounts talk to the same
+ * person, the linked side is added so that the two chats differ.
+ */
+function chatTitle(chat) {
+  const namesake = page.chats.some((other) => other !== chat && other.kind === 'direct' && other.title === chat.title);
+  if (chat.kind === 'group' || !namesake) return chat.title;
+  const mine = chat.participants.filter((person) => isMine(chat, person.jid)).map(personName);
+  return `${chat.title} · ${mine.join(', ')}`;
+}
+
+function personName(person) {
+  return person.name || person.phone;
 }
 
 function avatar(chat) {
-  const letters = chat.kind === 'group' ? initials({ name: chat.title }) : initials(chat.participants.at(-1));
+  const other = chat.participants.find((person) => !isMine(chat, person.jid)) ?? chat.participants.at(-1);
+  const letters = chat.kind === 'group' ? initials({ name: chat.title }) : initials(other);
   return el('span', { class: chat.kind === 'group' ? 'avatar group' : 'avatar', 'aria-hidden': 'true', text: letters });
 }
 
@@ -130,7 +150,7 @@ function renderHeader() {
   const chat = currentChat();
   view.header.hidden = !chat;
   if (!chat) return;
-  view.title.textContent = chat.title;
+  view.title.textContent = chatTitle(chat);
   view.participants.textContent = chat.participants.map((person) => (person.name ? `${person.name} (${person.phone})` : person.phone)).join(', ');
   view.avatar.replaceWith((view.avatar = avatar(chat)));
   view.avatar.id = 'conversation-avatar';
@@ -144,163 +164,12 @@ function currentChat() {
 
 function renderMessages(messages) {
   if (page.openKey === undefined) return;
-  const box = view.messages;
-  const atBottom = box.childElementCount === 0 || box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-  const chat = currentChat();
-  const rows = [];
-  let previous;
-  for (const message of messages) {
-    const day = dayLabel(message.timestamp);
-    if (!previous || dayLabel(previous.timestamp) !== day) rows.push(el('p', { class: 'day', text: day }));
-    const first = !previous || previous.from !== message.from || rows.at(-1).classList.contains('day');
-    rows.push(messageRow(message, chat, first));
-    previous = message;
-  }
-  if (rows.length === 0) rows.push(el('p', { class: 'empty', text: 'No messages in this chat yet.' }));
-  box.replaceChildren(...rows);
-  if (atBottom) box.scrollTop = box.scrollHeight;
+  view.messages.replaceChildren(...messageRows(messages, currentChat(), { onPicture: keepAtBottom }));
+  keepAtBottom();
 }
 
-function messageRow(message, chat, first) {
-  // fromMe means nothing network-wide: the chat's first participant sits on the right.
-  const right = chat !== undefined && chat.participants[0]?.jid === message.from;
-  const bubble = el(
-    'div',
-    { class: 'bubble' },
-    first ? el('p', { class: 'sender', text: senderName(chat, message) }) : null,
-    message.forwarded && !message.deleted
-      ? el('p', { class: 'forwarded', 'data-testid': 'forwarded', text: message.forwardedManyTimes ? '↪↪ Forwarded many times' : '↪ Forwarded' })
-      : null,
-    ...content(message),
-    meta(message),
-  );
-  return el(
-    'div',
-    { class: ['message', right ? 'right' : 'left', first ? 'first' : ''].join(' ').trim(), 'data-testid': 'message', 'data-id': message.id, 'data-kind': message.kind },
-    bubble,
-    message.reactions.length > 0 && !message.deleted ? reactions(message.reactions, chat) : null,
-  );
-}
-
-function content(message) {
-  if (message.deleted) return [el('p', { class: 'deleted', 'data-testid': 'message-deleted', text: '🚫 This message was deleted' })];
-  const parts = [];
-  for (const attachment of message.attachments ?? []) parts.push(attachmentCard(attachment));
-  if (message.location) parts.push(el('p', { class: 'location', 'data-testid': 'message-location', text: locationLine(message.location) }));
-  const contacts = message.contacts ?? (message.contact ? [message.contact] : []);
-  for (const contact of contacts) parts.push(contactCard(contact));
-  const text = message.text ?? message.caption;
-  if (text !== undefined && text !== '') parts.push(el('p', { class: 'text', 'data-testid': 'message-text', text }));
-  return parts;
-}
-
-const attachmentIcons = { image: '📷', video: '🎥', audio: '🎵', document: '📄' };
-
-function attachmentCard(attachment) {
-  return el(
-    'div',
-    { class: 'attachment', 'data-testid': 'attachment' },
-    el('span', { class: 'attachment-icon', 'aria-hidden': 'true', text: attachmentIcons[attachment.type] ?? '📎' }),
-    el(
-      'span',
-      {},
-      el('span', { class: 'attachment-name', text: attachment.fileName }),
-      el('br'),
-      el('span', { class: 'attachment-meta', text: `${humanSize(attachment.size)} · ${attachment.mimeType}` }),
-    ),
-  );
-}
-
-function contactCard(contact) {
-  return el(
-    'div',
-    { class: 'contact', 'data-testid': 'message-contact' },
-    el('span', { class: 'contact-name', text: `👤 ${contact.displayName}` }),
-    el('ul', { class: 'contact-phones' }, ...(contact.phones ?? []).map((phone) => el('li', { text: phone }))),
-  );
-}
-
-/** "📍 Office, Tverskaya 1 (55.7558, 37.6173)" */
-function locationLine({ latitude, longitude, name, address }) {
-  const place = [name, address].filter(Boolean).join(', ');
-  return `📍 ${place ? `${place} ` : ''}(${latitude}, ${longitude})`;
-}
-
-function meta(message) {
-  return el(
-    'div',
-    { class: 'meta' },
-    message.edited && !message.deleted ? el('span', { class: 'edited', 'data-testid': 'message-edited', title: fullTime(message.editedAt), text: 'edited' }) : null,
-    el('time', { datetime: message.timestamp, title: fullTime(message.timestamp), text: shortTime(message.timestamp) }),
-    ticks(message.status),
-  );
-}
-
-const tickMarks = { sent: ['✓', 'Sent'], delivered: ['✓✓', 'Delivered'], read: ['✓✓', 'Read'] };
-
-function ticks(status) {
-  const [mark, label] = tickMarks[status] ?? ['', status];
-  return el('span', { class: 'ticks', 'data-testid': 'message-status', 'data-status': status, title: label, 'aria-label': label, text: mark });
-}
-
-function reactions(list, chat) {
-  const byEmoji = new Map();
-  for (const { from, emoji } of list) byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), from]);
-  return el(
-    'div',
-    { class: 'reactions' },
-    ...[...byEmoji].map(([emoji, people]) =>
-      el('span', {
-        class: 'reaction',
-        'data-testid': 'reaction',
-        title: people.map((jid) => nameOf(chat, jid)).join(', '),
-        text: people.length > 1 ? `${emoji} ${people.length}` : emoji,
-      }),
-    ),
-  );
-}
-
-// ---- names, sizes, times ---------------------------------------------------------------------
-
-function senderName(chat, message) {
-  return message.fromName || nameOf(chat, message.from);
-}
-
-function nameOf(chat, jid) {
-  const person = chat?.participants.find((participant) => participant.jid === jid);
-  return person?.name || person?.phone || phoneOfJid(jid);
-}
-
-/** 1536 → "1.5 KB" */
-function humanSize(bytes) {
-  if (typeof bytes !== 'number' || !Number.isFinite(bytes)) return 'unknown size';
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let size = bytes;
-  let unit = 0;
-  while (size >= 1024 && unit < units.length - 1) {
-    size /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? size : size.toFixed(size < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
-function shortTime(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const today = new Date().toDateString() === date.toDateString();
-  return today ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date.toLocaleDateString([], { day: 'numeric', month: 'short' });
-}
-
-function fullTime(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
-}
-
-function dayLabel(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  if (date.toDateString() === new Date().toDateString()) return 'Today';
-  return date.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' });
+function keepAtBottom() {
+  if (page.atBottom) view.messages.scrollTop = view.messages.scrollHeight;
 }
 
 // ---- live updates ----------------------------------------------------------------------------
@@ -318,7 +187,7 @@ function listen() {
   let openedBefore = false;
   events.addEventListener('open', () => {
     view.live.dataset.live = 'on';
-    view.live.textContent = 'Live';
+    view.live.textContent = t('sandbox.live');
     // Changes made while the stream was down were missed: read everything again.
     if (openedBefore) {
       void loadChats();
@@ -337,7 +206,7 @@ function listen() {
   });
   events.addEventListener('error', () => {
     view.live.dataset.live = 'off';
-    view.live.textContent = events.readyState === EventSource.CLOSED ? 'Not live — reload the page' : 'Reconnecting…';
+    view.live.textContent = events.readyState === EventSource.CLOSED ? t('sandbox.notLive') : t('sandbox.reconnecting');
   });
 }
 
@@ -347,6 +216,14 @@ window.addEventListener('hashchange', () => {
   const key = decodeURIComponent(location.hash.slice(1));
   if (key && key !== page.openKey) openChat(key);
 });
+view.messages.addEventListener('scroll', () => {
+  const box = view.messages;
+  page.atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+});
+$('#back').append(icon('back'));
+$('#back').addEventListener('click', () => (view.sandbox.dataset.showing = 'list'));
+// An address naming a chat opens on it, on a phone too.
+if (page.openKey !== undefined) view.sandbox.dataset.showing = 'chat';
 view.noSelection.hidden = page.openKey !== undefined;
 listen();
 void loadChats();

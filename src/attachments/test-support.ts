@@ -13,8 +13,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 // ---------------------------------------------------------------- sample files
 
-/** A valid 1×1 PNG. */
-export function samplePng(): Buffer {
+/** A valid PNG: 1×1 red, or a red-to-blue gradient of the size asked for (a picture to look at). */
+export function samplePng(width = 1, height = 1): Buffer {
   const chunk = (type: string, data: Buffer): Buffer => {
     const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const length = Buffer.alloc(4);
@@ -24,15 +24,28 @@ export function samplePng(): Buffer {
     return Buffer.concat([length, typeAndData, crc]);
   };
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0); // width
-  header.writeUInt32BE(1, 4); // height
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, no interlace
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0, 255]))),
+    chunk('IDAT', deflateSync(gradientRows(width, height))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** RGBA rows, each after its filter byte (0): red at the top left, blue to the right, green downwards. */
+function gradientRows(width: number, height: number): Buffer {
+  const rows = Buffer.alloc(height * (1 + width * 4));
+  for (let y = 0; y < height; y += 1) {
+    const row = y * (1 + width * 4);
+    for (let x = 0; x < width; x += 1) {
+      const blue = Math.round((255 * x) / width);
+      rows.set([255 - blue, Math.round((255 * y) / height), blue, 255], row + 1 + x * 4);
+    }
+  }
+  return rows;
 }
 
 /** A JPEG (SOI + JFIF header), padded to `size` bytes. */

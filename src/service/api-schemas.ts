@@ -112,7 +112,9 @@ export const sandboxChatSchema = z
     key: z.string(),
     kind: z.enum(['direct', 'group']),
     title: z.string(),
-    participants: z.array(z.object({ jid: z.string(), phone: z.string(), name: z.string().optional() })),
+    participants: z.array(
+      z.object({ jid: z.string(), phone: z.string(), name: z.string().optional(), linked: z.literal(true).optional().describe('A session of the connector is linked to this account') }),
+    ),
     lastMessage: sandboxMessageSchema.optional(),
     preview: z.string(),
     messageCount: z.number(),

@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(healthRoutes, { metrics: deps.metrics, ping: deps.ping });
   await app.register(docsRoutes);
-  await app.register(webRoutes);
+  await app.register(webRoutes, { home: deps.engine.kind === 'sandbox' ? '/sandbox' : '/docs' });
   await app.register(sessionRoutes, { sessions: deps.sessions, hub: deps.hub, engine: deps.engine, adminKeyHash: deps.adminKeyHash });
   await app.register(actionRoutes, { actions: deps.actions, sessions: deps.sessions, shutdown: deps.shutdown });
   // Registered under every engine, so one document serves all: elsewhere they answer NOT_FOUND.

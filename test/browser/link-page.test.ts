@@ -3,35 +3,23 @@
 // once, sends a message with it, and watches it in /sandbox. Then the same with the Baileys
 // engine: the emulated phone scans the QR code decoded from the page's own image.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import jsqrModule from 'jsqr';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startService, type RunningService } from '../../src/service/index.js';
+import { useBrowser } from '../support/browser.js';
 import { emulatedWhatsApp } from '../support/whatsapp.js';
 import { scanQr } from '../wa-emulator/index.js';
 
 /** jsqr is a UMD bundle: Node's loader hands over its exports object, other loaders the function. */
 const jsQR = (typeof jsqrModule === 'function' ? jsqrModule : jsqrModule.default) as typeof jsqrModule.default;
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_KEY = 'test-admin-key';
 const PHONE = '+79001234567';
 const RECIPIENT = '+79001234568';
-const screenshots = join(tmpdir(), 'whatsapp-connector-screenshots');
-
-let browser: Browser;
-const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/ensure-chromium.sh`);
-  await mkdir(screenshots, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: browserArgs });
-});
-
-after(() => browser?.close());
+const { open: openPage, close: closePage, shoot } = useBrowser();
 
 describe('link page', () => {
   let service: RunningService;
@@ -151,22 +139,6 @@ describe('link page with the Baileys engine', () => {
   });
 });
 
-const pageErrors = new WeakMap<Page, string[]>();
-
-async function openPage(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  const errors: string[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  return page;
-}
-
-async function closePage(page: Page): Promise<void> {
-  await page.close();
-  assert.deepEqual(pageErrors.get(page), [], 'the page threw');
-}
-
 function postTo(service: RunningService, path: string, body: unknown, bearer?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -197,10 +169,4 @@ async function decodeQr(page: Page, selector: string): Promise<string> {
 
 async function waitForState(page: Page, state: string): Promise<void> {
   await page.getByTestId('state').filter({ hasText: new RegExp(`^${state}$`) }).waitFor();
-}
-
-async function shoot(page: Page, name: string, t: TestContext): Promise<void> {
-  const path = join(screenshots, name);
-  await page.screenshot({ path, fullPage: true });
-  t.diagnostic(`screenshot: ${path}`);
 }

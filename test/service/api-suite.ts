@@ -345,7 +345,14 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
       const ui = await call<string>(service.url, 'GET', '/docs');
       assert.match(ui.type, /text\/html/);
       assert.match(ui.body, /swagger-ui-bundle\.js/);
+      assert.match(ui.body, /<meta name="viewport" content="width=device-width, initial-scale=1">/, 'readable on a phone');
       assert.equal((await call(service.url, 'GET', '/docs/assets/swagger-ui-bundle.js')).status, 200);
+    });
+
+    test('/ leads to the sandbox viewer in sandbox mode, else to the docs', async () => {
+      const home = await fetch(`${service.url}/`, { redirect: 'manual' });
+      assert.equal(home.status, 302);
+      assert.equal(home.headers.get('location'), engine === 'sandbox' ? '/sandbox' : '/docs');
     });
 
     test('tokens and keys never reach the log', async () => {

@@ -3,23 +3,14 @@
  * every connection is refused, as when the network or WhatsApp is down.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { call, openSse } from '../support/http.js';
 import { startTestService } from '../support/service.js';
 import { eventually } from '../support/eventually.js';
-
-/** A loopback port that was free a moment ago and now refuses connections. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { unreachableWaUrl } from '../support/whatsapp.js';
 
 test('WhatsApp out of reach: the link page and the log say so and when it retries; a pairing code is refused with WHATSAPP_UNREACHABLE', async () => {
-  const service = await startTestService({ engine: 'baileys', waUrl: `ws://127.0.0.1:${await closedPort()}/ws/chat` });
+  const service = await startTestService({ engine: 'baileys', waUrl: await unreachableWaUrl() });
   try {
     const { sessionId } = (await service.admin<{ sessionId: string }>('POST', '/v1/sessions')).body;
     const stream = await openSse(`${service.url}/v1/sessions/${sessionId}/link`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import type { RunningService, StartOptions } from '../../src/service/server.js';
 import type { ServiceConfig } from '../../src/service/config.js';
 import { logOutDevice } from '../wa-emulator/device-control.js';
@@ -124,4 +125,16 @@ export async function emulatedWhatsApp(): Promise<TestWhatsApp & { emulator: WaE
     },
     close: () => emulator.close(),
   };
+}
+
+/**
+ * A WhatsApp address nobody answers at: a loopback port that was free a moment ago and now refuses
+ * connections, as when the network or WhatsApp is down. For the Baileys engine's `waUrl`.
+ */
+export async function unreachableWaUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `ws://127.0.0.1:${port}/ws/chat`;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Location } from '../../domain/actions.js';
 import { ConnectorError } from '../../domain/errors.js';
 import { limits, type MediaSizeLimits } from '../../domain/limits.js';
@@ -7,6 +8,7 @@ import type { MessageStatus } from '../../domain/message.js';
 import { fitsCaption } from '../../domain/rules.js';
 import type { ContactPayload } from '../../domain/vcard.js';
 import type { OutgoingMedia } from '../engine.js';
+import { isShownPicture } from './pictures.js';
 import type { StoredMedia, StoredMessage } from './store.js';
 
 /** What a new message carries: the engine's outgoing content without its chat. */
@@ -76,8 +78,8 @@ export function messageBody(content: NewContent, sizeLimits: MediaSizeLimits): M
 }
 
 /**
- * What the network keeps of a file. A file on disk arrives already fingerprinted (`hashMediaFile`,
- * by the engine, which may wait for the disk); bytes in memory are hashed here.
+ * What the network keeps of a file. A file on disk arrives already fingerprinted or read
+ * (`readMediaFile`, by the engine, which may wait for the disk); bytes in memory are hashed here.
  */
 function fingerprint(media: OutgoingMedia | StoredMedia): StoredMedia {
   const { kind, mimeType, fileName } = media;
@@ -87,10 +89,20 @@ function fingerprint(media: OutgoingMedia | StoredMedia): StoredMedia {
 }
 
 /**
- * Reads a media file as the network receives it: its size and SHA-256, in chunks, so a large
- * document costs the sandbox no more memory than it costs WhatsApp's servers.
+ * Reads a media file as the network receives it: a picture the /sandbox page can draw whole (it
+ * is small), anything else as its size and SHA-256 only.
  */
-export async function hashMediaFile(media: OutgoingMedia & { path: string }): Promise<StoredMedia> {
+export async function readMediaFile(media: Extract<OutgoingMedia, { path: string }>): Promise<OutgoingMedia | StoredMedia> {
+  if (!isShownPicture(media)) return hashMediaFile(media);
+  const { kind, mimeType, fileName } = media;
+  return { kind, mimeType, fileName, bytes: await readFile(media.path) };
+}
+
+/**
+ * Reads a media file's size and SHA-256 in chunks, so a large document costs the sandbox no more
+ * memory than it costs WhatsApp's servers.
+ */
+async function hashMediaFile(media: Extract<OutgoingMedia, { path: string }>): Promise<StoredMedia> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(media.path)) {

@@ -18,7 +18,7 @@ import { accountJid, newDeviceKeys, type DeviceKeys } from './ids.js';
 import type { LinkedDevice, LinkRequest } from './linking.js';
 import type { SandboxNetwork } from './network.js';
 import { delay, sendThroughNetwork, throwIfAborted } from './outgoing.js';
-import { hashMediaFile } from './content.js';
+import { readMediaFile } from './content.js';
 
 export interface SandboxEngineOptions {
   network: SandboxNetwork;
@@ -172,7 +172,7 @@ export class SandboxEngine implements WhatsAppEngine {
     const fault = this.faults.shift();
     if (fault) throw fault;
     if (this.sendDelayMs > 0) await delay(this.clock, this.sendDelayMs, options.signal);
-    const ready = message.type === 'media' && 'path' in message.media ? { ...message, media: await hashMediaFile(message.media) } : message;
+    const ready = message.type === 'media' && 'path' in message.media ? { ...message, media: await readMediaFile(message.media) } : message;
     throwIfAborted(options.signal);
     return sendThroughNetwork(this.network, this.connectedJid(sessionId), ready, options.messageId);
   }

@@ -7,6 +7,7 @@ import { applyReaction, assertCanDelete, assertCanEdit, assertCanForward, assert
 import type { SentMessage } from '../engine.js';
 import { assertTextFits, changedMessage, messageBody, type MessageBody, type NetworkChange, type NewContent } from './content.js';
 import { chatSeenBy, currentText, directKey, type Conversation, type MessageStore, type ProtocolMessage, type StoredEntry, type StoredMessage } from './store.js';
+import type { PictureShelf } from './pictures.js';
 import { messageRecord } from './view.js';
 
 /** A message as `actor` names it: the chat it sees it in, its id, and whether `actor` sent it. */
@@ -24,6 +25,8 @@ export interface MessagingContext {
   readonly forwardBatchMs: number;
   isOnWhatsApp(jid: string): boolean;
   emit(change: NetworkChange): void;
+  /** Keeps the bytes of small images for the /sandbox page to draw. */
+  readonly pictures: PictureShelf;
 }
 
 /**
@@ -42,6 +45,7 @@ export class Messaging {
     const existing = this.ctx.store.entry(place.key, actor, id);
     if (existing) return sent(existing);
     const body = messageBody(content, this.ctx.mediaSizeLimits);
+    if (content.type === 'media' && 'bytes' in content.media && body.media) this.ctx.pictures.keep(body.media, content.media.bytes);
     return sent(this.append(place.open(), actor, place.jid, body, id, 0));
   }
 

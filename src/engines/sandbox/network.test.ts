@@ -84,7 +84,7 @@ describe('watching the whole network', () => {
       chats.map((chat) => [chat.key, chat.kind, chat.title, chat.messageCount]),
       [
         [`${ANNA_JID},${BORIS_JID}`, 'direct', 'Anna ↔ +79002222222', 1],
-        [`${BOT_JID},${ANNA_JID}`, 'direct', 'Clinic ↔ Anna', 1],
+        [`${BOT_JID},${ANNA_JID}`, 'direct', 'Anna', 1],
         [group, 'group', 'Team', 0],
       ],
     );
@@ -92,6 +92,7 @@ describe('watching the whole network', () => {
       { jid: ANNA_JID, phone: ANNA, name: 'Anna' },
       { jid: BORIS_JID, phone: BORIS },
     ]);
+    assert.deepEqual(chats[1]?.participants[0], { jid: BOT_JID, phone: chats[1]?.participants[0]?.phone, name: 'Clinic', linked: true }, 'the side a session is linked to');
     const [message] = network.chatMessages(chats[0]?.key ?? '');
     assert.equal(message?.text, 'Hi from Boris');
     assert.equal(message?.chat, ANNA_JID, 'the neutral view names the chat as the sender did');

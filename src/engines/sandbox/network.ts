@@ -12,6 +12,7 @@ import { VirtualPhone, type PhoneOptions } from './phone.js';
 import { applyReceipt } from './receipts.js';
 import { isProtocol, MessageStore, type StoredMessage } from './store.js';
 import { messageRecord, reactionRecord, type ChatSummary, type MessageView, type NetworkChat } from './view.js';
+import { PictureShelf, type Picture } from './pictures.js';
 import { Viewer } from './viewer.js';
 
 export interface SandboxNetworkOptions {
@@ -56,6 +57,7 @@ export class SandboxNetwork {
   private readonly listeners = new Set<NetworkListener>();
   private readonly messaging: Messaging;
   private readonly viewer: Viewer;
+  private readonly pictures = new PictureShelf();
   private readonly openRegistration: boolean;
 
   constructor(options: SandboxNetworkOptions = {}) {
@@ -68,8 +70,13 @@ export class SandboxNetwork {
       forwardBatchMs: options.forwardBatchMs ?? 1000,
       isOnWhatsApp: (jid) => this.isOnWhatsApp(jid),
       emit: (change) => this.emit(change),
+      pictures: this.pictures,
     });
-    this.viewer = new Viewer(this.store, (jid) => this.phonesByJid.get(jid)?.name);
+    this.viewer = new Viewer(
+      this.store,
+      (jid) => this.phonesByJid.get(jid)?.name,
+      (jid) => this.linking.linkedDevices().some((device) => device.jid === jid),
+    );
   }
 
   // The world
@@ -250,6 +257,11 @@ export class SandboxNetwork {
     const conversation = this.store.get(key);
     if (!conversation) throw new ConnectorError('VALIDATION_ERROR', `No chat "${key}" in the sandbox`, { key });
     return this.viewer.neutral(conversation);
+  }
+
+  /** The bytes of an image sent through the network, by its SHA-256, while the network keeps them (see `PictureShelf`). */
+  picture(sha256: string): Picture | undefined {
+    return this.pictures.get(sha256);
   }
 
   /** Every message others sent to this phone, in any chat, oldest first. */

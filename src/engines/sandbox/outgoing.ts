@@ -1,13 +1,13 @@
 import type { Clock } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
 import type { MessageRecord } from '../../domain/message.js';
-import type { OutgoingMessage, SentMessage } from '../engine.js';
+import type { OutgoingMedia, OutgoingMessage, SentMessage } from '../engine.js';
 import type { TargetRef } from './messaging.js';
 import type { SandboxNetwork } from './network.js';
 import type { StoredMedia } from './store.js';
 
 /** An outgoing message whose file, if it had one on disk, the engine has read already. */
-export type ReadyMessage = OutgoingMessage | { type: 'media'; chat: string; media: StoredMedia; caption?: string };
+export type ReadyMessage = OutgoingMessage | { type: 'media'; chat: string; media: OutgoingMedia | StoredMedia; caption?: string };
 
 /** Hands one outgoing message of the account `jid` to the network, which applies WhatsApp's rules. */
 export function sendThroughNetwork(network: SandboxNetwork, jid: string, message: ReadyMessage, messageId: string): SentMessage {

@@ -83,9 +83,10 @@ export interface ChatSummary {
 export interface NetworkChat {
   key: string;
   kind: 'direct' | 'group';
-  /** Group subject, or "Anna ↔ +79002222222". */
+  /** Group subject; the other party ("Anna") when a session is linked to one side; else "Anna ↔ +79002222222". */
   title: string;
-  participants: { jid: string; phone: string; name?: string }[];
+  /** `linked`: a session of the connector is linked to this account. */
+  participants: { jid: string; phone: string; name?: string; linked?: true }[];
   lastMessage?: MessageView;
   preview: string;
   messageCount: number;

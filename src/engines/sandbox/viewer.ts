@@ -11,6 +11,8 @@ export class Viewer {
   constructor(
     private readonly store: MessageStore,
     private readonly nameOf: NameOf,
+    /** Whether a session of the connector is linked to this account: its side of a chat is "me". */
+    private readonly isLinked: (jid: string) => boolean = () => false,
   ) {}
 
   /** The messages of `conversation` that `viewer` has not deleted for themselves, oldest first. */
@@ -48,10 +50,12 @@ export class Viewer {
       const chat: NetworkChat = {
         key: conversation.key,
         kind: conversation.kind,
-        title: conversation.subject ?? conversation.participants.map((jid) => titleOf(jid, this.nameOf)).join(' ↔ '),
+        title: conversation.subject ?? this.directTitle(conversation),
         participants: conversation.participants.map((jid) => {
           const name = this.nameOf(jid);
-          return name === undefined ? { jid, phone: displayChat(jid) } : { jid, phone: displayChat(jid), name };
+          const participant: NetworkChat['participants'][number] = name === undefined ? { jid, phone: displayChat(jid) } : { jid, phone: displayChat(jid), name };
+          if (this.isLinked(jid)) participant.linked = true;
+          return participant;
         }),
         preview: previewOf(lastMessage),
         messageCount: messages.length,
@@ -59,6 +63,16 @@ export class Viewer {
       if (lastMessage) chat.lastMessage = lastMessage;
       return chat;
     });
+  }
+
+  /**
+   * A chat of a linked account is named as its account sees it, after the other party (the linked
+   * side is the same in most chats and tells nothing apart); any other chat after both sides.
+   */
+  private directTitle(conversation: Conversation): string {
+    const others = conversation.participants.filter((jid) => !this.isLinked(jid));
+    const named = others.length === 1 ? others : conversation.participants;
+    return named.map((jid) => titleOf(jid, this.nameOf)).join(' ↔ ');
   }
 
   /** Every message of a conversation as the network holds it, oldest first. */

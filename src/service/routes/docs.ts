@@ -11,7 +11,7 @@ const assets: Record<string, string> = {
 
 const page = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>WhatsApp Connector API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>WhatsApp Connector API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body>
 </html>`;
 

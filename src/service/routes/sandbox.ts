@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizeChat } from '../../domain/chat.js';
 import type { SandboxEngine } from '../../engines/sandbox/index.js';
+import { maxPictureBytes } from '../../engines/sandbox/pictures.js';
 import { openEventStream } from '../sse.js';
-import { webFile } from '../web.js';
+import { localizedPage } from '../localized-page.js';
 import { storableString } from '../../domain/text.js';
 import { ConnectorError, type ErrorCode } from '../../domain/errors.js';
 import { sandboxChatSchema, sandboxGroupSchema, sandboxLinkedSchema, sandboxMessageSchema, sandboxPhoneSchema } from '../api-schemas.js';
@@ -26,7 +26,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
   }
   const engine = options.engine as SandboxEngine;
   const network = () => engine.network;
-  const page = await readFile(webFile('sandbox.html'), 'utf8');
+  const page = await localizedPage('sandbox.html', { 'cache-control': 'no-cache' });
   const tags = ['sandbox'];
   const security = noAuth;
 
@@ -122,6 +122,25 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
     return { messages: normalized.kind === 'group' ? network().chatMessages(normalized.jid) : network().messagesSeenBy(normalized.jid) };
   });
 
+  app.get('/v1/sandbox/pictures/:sha256', {
+    schema: {
+      operationId: 'sandboxGetPicture',
+      tags,
+      security,
+      summary: `The bytes of a small image sent through the network (JPEG, PNG, GIF or WebP up to ${maxPictureBytes / 1024 / 1024} MiB), by the attachment’s sha256, while the sandbox keeps it`,
+      params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+      response: responses(
+        { 200: { description: 'The image', content: Object.fromEntries(['image/jpeg', 'image/png', 'image/gif', 'image/webp'].map((type) => [type, { schema: z.string().meta({ contentMediaType: type }) }])) } },
+        ...sandboxCodes,
+      ),
+    },
+  }, async (request, reply) => {
+    const picture = network().picture(request.params.sha256);
+    if (!picture) throw new ConnectorError('NOT_FOUND', `The sandbox keeps no picture ${request.params.sha256}`);
+    // Named by its content, a picture never changes.
+    return reply.type(picture.mimeType).header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').send(Buffer.from(picture.bytes));
+  });
+
   app.get('/v1/sandbox/events', {
     schema: {
       operationId: 'sandboxWatchChanges',
@@ -137,5 +156,5 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
     stop();
   });
 
-  app.get('/sandbox', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/sandbox', { schema: { hide: true } }, async (request, reply) => page.send(request, reply));
 };

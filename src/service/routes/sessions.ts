@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storableString } from '../../domain/text.js';
@@ -8,8 +7,8 @@ import type { LinkHub } from '../link-hub.js';
 import type { SessionService } from '../sessions.js';
 import { openEventStream } from '../sse.js';
 import { issuedTokenSchema, linkEventSchemas, pairingCodeSchema, sessionListSchema, sessionViewSchema } from '../api-schemas.js';
+import { localizedPage } from '../localized-page.js';
 import { adminAuth, empty, json, media, noAuth, optionalBody, responses } from '../openapi.js';
-import { webFile } from '../web.js';
 
 export interface SessionRoutesOptions {
   sessions: SessionService;
@@ -24,7 +23,6 @@ const tags = ['sessions'];
 /** Every admin route can meet a wrong key and an unknown session. */
 const adminCodes = ['UNAUTHORIZED', 'SESSION_NOT_FOUND'] as const;
 
-/** The token service (PRODUCT §4): sessions, their link stream and page, pairing codes, tokens. */
 /**
  * The link stream: each event's name and data. `contentSchema` (JSON Schema 2020-12) describes one
  * event, its `data` one of the link event components.
@@ -43,9 +41,10 @@ const eventStream = z
     },
   });
 
+/** The token service (PRODUCT §4): sessions, their link stream and page, pairing codes, tokens. */
 export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, { sessions, hub, engine, adminKeyHash }) => {
   const adminOnly = requireAdmin(adminKeyHash);
-  const linkPage = await readFile(webFile('link.html'), 'utf8');
+  const linkPage = await localizedPage('link.html', { 'cache-control': 'no-store' });
 
   app.post('/v1/sessions', {
     onRequest: adminOnly,
@@ -148,7 +147,5 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
   });
 
   // Served for any id: the page itself tells a person that an unknown link does not work.
-  app.get('/link/:id', { schema: { hide: true, params: sessionId } }, async (_request, reply) => {
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(linkPage);
-  });
+  app.get('/link/:id', { schema: { hide: true, params: sessionId } }, async (request, reply) => linkPage.send(request, reply));
 };

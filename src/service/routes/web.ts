@@ -10,8 +10,17 @@ const types: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** The scripts and styles of the link page and the sandbox viewer, under `/web/`. */
-export const webRoutes: FastifyPluginAsync = async (app) => {
+export interface WebRoutesOptions {
+  /** Where `/` leads: the sandbox viewer in sandbox mode, else the API's docs. */
+  home: '/sandbox' | '/docs';
+}
+
+/**
+ * The scripts and styles of the link page and the sandbox viewer, under `/web/`, and `/`. The link
+ * page needs a session's own address, so `/` sends a person to the one page that stands alone.
+ */
+export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { home }) => {
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(home, 302));
   for (const name of await readdir(webDir())) {
     const type = types[extname(name)];
     if (!type) continue;
