@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { closestWord } from './cli/closest-word.js';
-import type { Language } from './component/index.js';
 import { isConnectorError } from './domain/errors.js';
 import { cliTexts, languageOfLocale, type CliTexts } from './i18n/cli.js';
+import { isLanguage, type Language } from './i18n/language.js';
 
 /** 0 done, 1 failed, 2 not understood (usage on stderr); nothing while the command keeps running. */
 type ExitCode = 0 | 1 | 2;
@@ -39,10 +39,6 @@ const options = {
 
 function isCommandName(word: string): word is CommandName {
   return Object.hasOwn(commands, word);
-}
-
-function isLanguage(value: unknown): value is Language {
-  return value === 'en' || value === 'ru';
 }
 
 /** Runs one invocation; `--help` and `--version` win wherever they stand (`serve --help` starts nothing). */

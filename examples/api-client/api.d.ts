@@ -726,7 +726,10 @@ export interface components {
             phone: string | null;
             /** @description The link page a person opens to scan the QR code */
             linkUrl: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601
+             */
             createdAt: string;
             linkedAt: string | null;
             lastSeenAt: string | null;
@@ -784,19 +787,40 @@ export interface components {
             reason: string;
             retryInMs: number;
         };
+        SandboxLinked: {
+            sessionId: string;
+            jid: string;
+        };
+        SandboxPhone: {
+            jid: string;
+            phone: string;
+            onWhatsApp: boolean;
+        };
+        SandboxGroup: {
+            jid: string;
+            subject: string;
+            participants: string[];
+        };
         /** @description One message as a recipient sees it */
         SandboxMessage: {
             id: string;
+            /** @description The chat as the viewer addresses it (the other person’s JID, or the group JID) */
             chat: string;
             from: string;
             fromName?: string;
             fromMe: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601
+             */
             timestamp: string;
             /** @enum {string} */
             kind: "text" | "image" | "video" | "audio" | "document" | "location" | "contact";
+            /** @description The sender’s receipt status: the least advanced over every recipient */
             status: components["schemas"]["MessageStatus"];
+            /** @description The current text of a text message */
             text?: string;
+            /** @description The current caption of a media message */
             caption?: string;
             attachments?: {
                 /** @enum {string} */
@@ -807,6 +831,7 @@ export interface components {
                 sha256: string;
             }[];
             location?: components["schemas"]["Location"];
+            /** @description The first contact of a contact message; all of them are in `contacts` */
             contact?: {
                 displayName: string;
                 vcard: string;
@@ -822,20 +847,29 @@ export interface components {
                 emoji: string;
             }[];
             edited: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601
+             */
             editedAt?: string;
             deleted: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601
+             */
             deletedAt?: string;
             forwarded: boolean;
+            /** @description WhatsApp labels a message "Forwarded many times" from a score of 5 */
             forwardedManyTimes: boolean;
             forwardingScore: number;
+            /** @description Network-wide views only (no viewer): who deleted it for themselves */
             deletedFor?: string[];
         };
         SandboxChat: {
             key: string;
             /** @enum {string} */
             kind: "direct" | "group";
+            /** @description Group subject; the other party ("Anna") when a session is linked to one side; else "Anna ↔ +79002222222" */
             title: string;
             participants: {
                 jid: string;
@@ -850,20 +884,6 @@ export interface components {
             lastMessage?: components["schemas"]["SandboxMessage"];
             preview: string;
             messageCount: number;
-        };
-        SandboxLinked: {
-            sessionId: string;
-            jid: string;
-        };
-        SandboxPhone: {
-            jid: string;
-            phone: string;
-            onWhatsApp: boolean;
-        };
-        SandboxGroup: {
-            jid: string;
-            subject: string;
-            participants: string[];
         };
     };
     responses: never;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { mediaKinds } from './limits.js';
 
+/** A moment as the API writes it: ISO 8601 in UTC. */
+export const isoTimeSchema = z.string().meta({ format: 'date-time' }).describe('ISO 8601');
+
 /** What identifies a sent message for later actions (PRODUCT §2). */
 export const messageRefSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actionNames, locationSchema, type ActionName } from './actions.js';
 import { mediaKinds } from './limits.js';
-import { messageKindSchema, messageRefSchema, messageStatusSchema, type MessageKind, type MessageRef } from './message.js';
+import { isoTimeSchema, messageKindSchema, messageRefSchema, messageStatusSchema, type MessageKind, type MessageRef } from './message.js';
 
 /**
  * The object an action saves into its result variable (PRODUCT §2), one schema per action: the
@@ -10,12 +10,10 @@ import { messageKindSchema, messageRefSchema, messageStatusSchema, type MessageK
  * or forward takes it whole.
  */
 
-const isoTime = z.string().meta({ format: 'date-time' }).describe('ISO 8601');
-
 /** The fields every result shares; `action` says which of them it is. */
 const resultBase = {
   ...messageRefSchema.shape,
-  timestamp: isoTime,
+  timestamp: isoTimeSchema,
   status: messageStatusSchema,
 };
 
@@ -60,7 +58,7 @@ const forwardMessageResult = z
 
 /** An edit describes the edited message itself, so its result can be edited or deleted again. */
 const editMessageResult = z
-  .object({ action: z.literal('editMessage'), ...resultBase, text: z.string(), editedAt: isoTime })
+  .object({ action: z.literal('editMessage'), ...resultBase, text: z.string(), editedAt: isoTimeSchema })
   .meta({ id: 'EditMessageResult' });
 
 export const deletedPartSchema = z
@@ -72,7 +70,7 @@ const deleteMessageResult = z
     action: z.literal('deleteMessage'),
     ...resultBase,
     forEveryone: z.boolean(),
-    deletedAt: isoTime,
+    deletedAt: isoTimeSchema,
     parts: z.array(deletedPartSchema).optional().describe('For a saved send of several messages (a text and its attachments): each part and what became of it'),
   })
   .meta({ id: 'DeleteMessageResult' });
@@ -108,12 +106,12 @@ export const messageStatusViewSchema = z
     ...messageRefSchema.shape,
     kind: messageKindSchema,
     status: messageStatusSchema,
-    timestamp: isoTime,
+    timestamp: isoTimeSchema,
     text: z.string().optional().describe('The current text or caption, after edits'),
     deleted: z.boolean(),
     action: z.enum(actionNames).optional().describe('The action that sent it'),
     result: actionResultSchema.optional().describe('That action’s result'),
-    updatedAt: isoTime,
+    updatedAt: isoTimeSchema,
   })
   .meta({ id: 'MessageStatusView' });
 

@@ -1,4 +1,4 @@
-import type { Language } from '../component/index.js';
+import type { Language } from './language.js';
 
 /** Everything the command line says to a person, in one language; the service's JSON log stays English. */
 export interface CliTexts {

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from '../domain/errors.js';
-import { mediaKinds } from '../domain/limits.js';
-import { messageKindSchema, messageStatusSchema } from '../domain/message.js';
-import { locationSchema } from '../domain/actions.js';
+import { isoTimeSchema } from '../domain/message.js';
 import { sessionStates } from '../engines/engine.js';
 
 /**
@@ -10,8 +8,6 @@ import { sessionStates } from '../engines/engine.js';
  * named component of `/openapi.json`; routes declare them, so the handlers' return types are
  * checked against them at compile time and the contract test checks the wire against the document.
  */
-
-const isoTime = z.string().meta({ format: 'date-time' });
 
 /** An RFC 9457 problem document with our stable `code` (PRODUCT §4). */
 export const problemSchema = z
@@ -39,9 +35,9 @@ export const sessionViewSchema = z
     jid: z.string().nullable(),
     phone: z.string().nullable(),
     linkUrl: z.string().describe('The link page a person opens to scan the QR code'),
-    createdAt: isoTime,
-    linkedAt: isoTime.nullable(),
-    lastSeenAt: isoTime.nullable(),
+    createdAt: isoTimeSchema,
+    linkedAt: isoTimeSchema.nullable(),
+    lastSeenAt: isoTimeSchema.nullable(),
   })
   .meta({ id: 'Session' });
 
@@ -74,52 +70,7 @@ export const linkEventSchemas = {
   unreachable: z.object({ reason: z.string(), retryInMs: z.number() }).meta({ id: 'LinkUnreachableEvent' }),
 } as const;
 
-// Sandbox mode: the virtual network as recipients see it.
-
-const attachmentView = z.object({ type: z.enum(mediaKinds), fileName: z.string(), mimeType: z.string(), size: z.number(), sha256: z.string() });
-const contactView = z.object({ displayName: z.string(), vcard: z.string(), phones: z.array(z.string()) });
-
-export const sandboxMessageSchema = z
-  .object({
-    id: z.string(),
-    chat: z.string(),
-    from: z.string(),
-    fromName: z.string().optional(),
-    fromMe: z.boolean(),
-    timestamp: isoTime,
-    kind: messageKindSchema.exclude(['reaction']),
-    status: messageStatusSchema,
-    text: z.string().optional(),
-    caption: z.string().optional(),
-    attachments: z.array(attachmentView).optional(),
-    location: locationSchema.optional(),
-    contact: contactView.optional(),
-    contacts: z.array(contactView).optional(),
-    reactions: z.array(z.object({ from: z.string(), emoji: z.string() })),
-    edited: z.boolean(),
-    editedAt: isoTime.optional(),
-    deleted: z.boolean(),
-    deletedAt: isoTime.optional(),
-    forwarded: z.boolean(),
-    forwardedManyTimes: z.boolean(),
-    forwardingScore: z.number(),
-    deletedFor: z.array(z.string()).optional(),
-  })
-  .meta({ id: 'SandboxMessage', description: 'One message as a recipient sees it' });
-
-export const sandboxChatSchema = z
-  .object({
-    key: z.string(),
-    kind: z.enum(['direct', 'group']),
-    title: z.string(),
-    participants: z.array(
-      z.object({ jid: z.string(), phone: z.string(), name: z.string().optional(), linked: z.literal(true).optional().describe('A session of the connector is linked to this account') }),
-    ),
-    lastMessage: sandboxMessageSchema.optional(),
-    preview: z.string(),
-    messageCount: z.number(),
-  })
-  .meta({ id: 'SandboxChat' });
+// Sandbox mode: the views of the network are the engine's own (engines/sandbox/view-schemas.ts).
 
 export const sandboxLinkedSchema = z.object({ sessionId: z.string(), jid: z.string() }).meta({ id: 'SandboxLinked' });
 export const sandboxPhoneSchema = z.object({ jid: z.string(), phone: z.string(), onWhatsApp: z.boolean() }).meta({ id: 'SandboxPhone' });

@@ -1,17 +1,18 @@
 import { displayChat } from '../domain/chat.js';
 import type { Clock } from '../domain/clock.js';
 import type { EngineEvent, SessionState, WhatsAppEngine } from '../engines/engine.js';
+import type { z } from 'zod';
+import type { linkEventSchemas } from './api-schemas.js';
 import { renderQrPng, ShownQr, type QrRenderer } from './qr-image.js';
 
-/** What a link page is told, event by event (the `/v1/sessions/{id}/link` stream). */
-export type LinkEvent =
-  | { event: 'state'; data: { state: SessionState; jid?: string; phone?: string } }
-  | { event: 'qr'; data: { qr: string; image: string; expiresAt: number } }
-  | { event: 'pairing-code'; data: { code: string } }
-  | { event: 'connected'; data: { jid: string; phone: string; token?: string; tokenId?: string } }
-  | { event: 'failed'; data: { reason: string } }
-  /** The engine cannot reach WhatsApp and tries again in `retryInMs`; the next `qr`, `state` or `connected` supersedes it. */
-  | { event: 'unreachable'; data: { reason: string; retryInMs: number } };
+/**
+ * What a link page is told, event by event (the `/v1/sessions/{id}/link` stream), as
+ * `linkEventSchemas` documents it. `unreachable`: the engine cannot reach WhatsApp and tries again in
+ * `retryInMs`; the next `qr`, `state` or `connected` supersedes it.
+ */
+export type LinkEvent = { [E in keyof LinkEventSchemas]: { event: E; data: z.infer<LinkEventSchemas[E]> } }[keyof LinkEventSchemas];
+
+type LinkEventSchemas = typeof linkEventSchemas;
 
 export type LinkWatcher = (event: LinkEvent) => void;
 

@@ -1,66 +1,10 @@
-import type { Location } from '../../domain/actions.js';
 import { displayChat } from '../../domain/chat.js';
 import { limits, type MediaKind } from '../../domain/limits.js';
-import type { MessageKind, MessageRecord, MessageStatus } from '../../domain/message.js';
+import type { MessageRecord } from '../../domain/message.js';
+import type { AttachmentView, ContactView, MessageView, NetworkChat, ReactionView } from './view-schemas.js';
 import { chatSeenBy, currentText, type Conversation, type ProtocolMessage, type StoredMessage } from './store.js';
 
-/** A file in a chat, as a recipient sees it. */
-export interface AttachmentView {
-  type: MediaKind;
-  fileName: string;
-  mimeType: string;
-  size: number;
-  sha256: string;
-}
-
-export interface ContactView {
-  displayName: string;
-  vcard: string;
-  phones: string[];
-}
-
-export interface ReactionView {
-  from: string;
-  emoji: string;
-}
-
-/**
- * One message as a person sees it in a chat: plain JSON, ISO times. A message deleted for everyone
- * keeps its place and hides its content, like WhatsApp's "This message was deleted".
- */
-export interface MessageView {
-  id: string;
-  /** The chat as the viewer addresses it (the other person's JID, or the group JID). */
-  chat: string;
-  from: string;
-  fromName?: string;
-  fromMe: boolean;
-  /** ISO 8601. */
-  timestamp: string;
-  kind: Exclude<MessageKind, 'reaction'>;
-  /** The sender's receipt status: the least advanced over every recipient. */
-  status: MessageStatus;
-  /** The current text of a text message. */
-  text?: string;
-  /** The current caption of a media message. */
-  caption?: string;
-  attachments?: AttachmentView[];
-  location?: Location;
-  /** The first contact of a contact message; all of them are in `contacts`. */
-  contact?: ContactView;
-  contacts?: ContactView[];
-  reactions: ReactionView[];
-  edited: boolean;
-  editedAt?: string;
-  deleted: boolean;
-  deletedAt?: string;
-  forwarded: boolean;
-  /** WhatsApp labels a message "Forwarded many times" from a score of 5. */
-  forwardedManyTimes: boolean;
-  forwardingScore: number;
-  /** Network-wide views only (no viewer): who deleted it for themselves. */
-  deletedFor?: string[];
-}
+export type { AttachmentView, ContactView, MessageView, NetworkChat, ReactionView };
 
 /** A conversation in a person's chat list. */
 export interface ChatSummary {
@@ -77,19 +21,6 @@ export interface ChatSummary {
   preview: string;
   /** Messages from others this person has not read. */
   unread: number;
-}
-
-/** A conversation of the whole network, for the /sandbox page. */
-export interface NetworkChat {
-  key: string;
-  kind: 'direct' | 'group';
-  /** Group subject; the other party ("Anna") when a session is linked to one side; else "Anna ↔ +79002222222". */
-  title: string;
-  /** `linked`: a session of the connector is linked to this account. */
-  participants: { jid: string; phone: string; name?: string; linked?: true }[];
-  lastMessage?: MessageView;
-  preview: string;
-  messageCount: number;
 }
 
 export type NameOf = (jid: string) => string | undefined;

@@ -7,7 +7,8 @@ import { openEventStream } from '../sse.js';
 import { localizedPage } from '../localized-page.js';
 import { storableString } from '../../domain/text.js';
 import { ConnectorError, type ErrorCode } from '../../domain/errors.js';
-import { sandboxChatSchema, sandboxGroupSchema, sandboxLinkedSchema, sandboxMessageSchema, sandboxPhoneSchema } from '../api-schemas.js';
+import { messageViewSchema, networkChatSchema } from '../../engines/sandbox/view-schemas.js';
+import { sandboxGroupSchema, sandboxLinkedSchema, sandboxPhoneSchema } from '../api-schemas.js';
 import { empty, json, media, noAuth, responses } from '../openapi.js';
 
 /** Every sandbox route answers NOT_FOUND under another engine. */
@@ -18,14 +19,14 @@ const sandboxCodes: ErrorCode[] = ['NOT_FOUND'];
  * what recipients see, as JSON and as a live messenger-like page.
  */
 export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | undefined }> = async (app, options) => {
-  if (!options.engine) {
-    // Documented under every engine (one document for all); answered only by the sandbox.
-    app.addHook('onRequest', async () => {
-      throw new ConnectorError('NOT_FOUND', 'The sandbox routes exist only with CONNECTOR_ENGINE=sandbox');
-    });
-  }
-  const engine = options.engine as SandboxEngine;
-  const network = () => engine.network;
+  // Documented under every engine (one document for all); answered only by the sandbox, and under
+  // another engine refused before a body is read.
+  const sandbox = (): SandboxEngine => {
+    if (!options.engine) throw new ConnectorError('NOT_FOUND', 'The sandbox routes exist only with CONNECTOR_ENGINE=sandbox');
+    return options.engine;
+  };
+  if (!options.engine) app.addHook('onRequest', async () => void sandbox());
+  const network = () => sandbox().network;
   const page = await localizedPage('sandbox.html', { 'cache-control': 'no-cache' });
   const tags = ['sandbox'];
   const security = noAuth;
@@ -39,7 +40,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
       body: z.strictObject({ sessionId: z.string().min(1), phone: z.string().min(5) }).meta({ examples: [{ sessionId: 'ses_…', phone: '+79000000001' }] }),
       response: responses({ 200: json('The session, linked to the phone', sandboxLinkedSchema) }, ...sandboxCodes, 'SESSION_NOT_FOUND', 'INVALID_CHAT', 'NOT_ON_WHATSAPP'),
     },
-  }, async (request) => engine.scan(request.body.sessionId, request.body.phone));
+  }, async (request) => sandbox().scan(request.body.sessionId, request.body.phone));
 
   app.post('/v1/sandbox/pairing-code', {
     schema: {
@@ -102,7 +103,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
       tags,
       security,
       summary: 'Every conversation in the virtual network',
-      response: responses({ 200: json('Most recent first', z.object({ chats: z.array(sandboxChatSchema) })) }, ...sandboxCodes),
+      response: responses({ 200: json('Most recent first', z.object({ chats: z.array(networkChatSchema) })) }, ...sandboxCodes),
     },
   }, async () => ({ chats: network().allChats() }));
 
@@ -113,7 +114,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
       operationId: 'sandboxListMessages',
       security,
       params: z.object({ chat: storableString().min(1) }),
-      response: responses({ 200: json('Oldest first', z.object({ messages: z.array(sandboxMessageSchema) })) }, ...sandboxCodes, 'INVALID_CHAT'),
+      response: responses({ 200: json('Oldest first', z.object({ messages: z.array(messageViewSchema) })) }, ...sandboxCodes, 'INVALID_CHAT'),
     },
   }, async (request) => {
     const { chat } = request.params;
