@@ -662,6 +662,11 @@ export interface components {
             parts?: components["schemas"]["DeletedPart"][];
         };
         ActionResult: components["schemas"]["SendMessageResult"] | components["schemas"]["SendLocationResult"] | components["schemas"]["SendContactResult"] | components["schemas"]["SendReactionResult"] | components["schemas"]["ForwardMessageResult"] | components["schemas"]["EditMessageResult"] | components["schemas"]["DeleteMessageResult"];
+        /**
+         * @description queued → sent → delivered → read, or failed; it only moves forward
+         * @enum {string}
+         */
+        DeliveryStatus: "queued" | "failed" | "pending" | "sent" | "delivered" | "read";
         MessageStatusView: {
             /** @description The chat as a JID: 79001234567@s.whatsapp.net, …@g.us */
             chat: string;
@@ -669,11 +674,17 @@ export interface components {
             id: string;
             /** @description Sent by this connection */
             fromMe: boolean;
-            kind: components["schemas"]["MessageKind"];
-            status: components["schemas"]["MessageStatus"];
+            /** @description Absent while the action is queued or failed before sending */
+            kind?: components["schemas"]["MessageKind"];
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description Why it was not sent, when `status` is `failed` (the code is one of the problem codes) */
+            error?: {
+                code: string;
+                message: string;
+            };
             /**
              * Format: date-time
-             * @description ISO 8601
+             * @description When it was sent, or accepted while queued
              */
             timestamp: string;
             /** @description The current text or caption, after edits */
@@ -2342,6 +2353,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -2376,6 +2389,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendMessageResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */
@@ -2596,6 +2618,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -2628,6 +2652,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendLocationResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */
@@ -2834,6 +2867,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -2868,6 +2903,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendContactResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */
@@ -3074,6 +3118,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -3107,6 +3153,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendReactionResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */
@@ -3313,6 +3368,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -3347,6 +3404,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForwardMessageResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */
@@ -3567,6 +3633,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -3600,6 +3668,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EditMessageResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */
@@ -3820,6 +3897,8 @@ export interface operations {
             header?: {
                 /** @description Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT */
                 "idempotency-key"?: string;
+                /** @description RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds */
+                prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -3856,6 +3935,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeleteMessageResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStatusView"];
                 };
             };
             /** @description INVALID_CHAT, VALIDATION_ERROR */

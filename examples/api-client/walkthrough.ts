@@ -12,6 +12,8 @@ import type { components, paths } from './api.js';
 
 type Schemas = components['schemas'];
 type Problem = Schemas['Problem'];
+/** What an action answers with `Prefer: respond-async` (202): the message it will send. */
+type Queued = Schemas['MessageStatusView'];
 
 export interface WalkThrough {
   session: Schemas['Session'];
@@ -53,6 +55,7 @@ export async function walkThrough(baseUrl: string, adminKey: string, say: (line:
     body: { chat: '+7 (900) 123-45-67', text: 'Добрый день, Анна!' },
   });
   if (!sentReply.data) throw new Error(`sendMessage: ${sentReply.error.code}`);
+  if (!isResult(sentReply.data)) throw new Error('sendMessage was queued, though asked without respond-async');
   const sent = sentReply.data;
   say(`sent ${sent.id} to ${sent.chat}: ${sent.status}`);
 
@@ -92,9 +95,15 @@ export async function walkThrough(baseUrl: string, adminKey: string, say: (line:
 }
 
 /** The answer's body on success; its problem's code otherwise. */
-function need<T>(reply: { data?: T; error?: Problem }): T {
+function need<T extends object>(reply: { data?: T; error?: Problem }): Exclude<T, Queued> {
   if (reply.data === undefined) throw new Error(reply.error ? `${reply.error.code}: ${reply.error.detail}` : 'no answer body');
+  if (!isResult(reply.data)) throw new Error('the action was queued, though asked without respond-async');
   return reply.data;
+}
+
+/** Without `Prefer: respond-async` an action answers its result (200), never its queued message (202). */
+function isResult<T extends object>(data: T): data is Exclude<T, Queued> {
+  return !('updatedAt' in data);
 }
 
 /** The code of an answer that was meant to fail. */

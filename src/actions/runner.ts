@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { parseActionInput, type ActionName, type ActionParams, type AttachmentFormat, type AttachmentInput } from '../domain/actions.js';
+import { type ActionName, type ActionParams, type AttachmentFormat, type AttachmentInput } from '../domain/actions.js';
 import { normalizeChat } from '../domain/chat.js';
 import { systemClock, type Clock } from '../domain/clock.js';
-import { ConnectorError, toConnectorError } from '../domain/errors.js';
+import { ConnectorError } from '../domain/errors.js';
 import type { MessageRecord, MessageRef } from '../domain/message.js';
 import type { ActionResult, ActionResults, SentAttachment } from '../domain/result.js';
 import { assertCanDelete, assertCanEdit, assertCanForward, assertCanReact, fitsCaption } from '../domain/rules.js';
 import { toContactPayload } from '../domain/vcard.js';
 import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
-import { deriveMessageId, hashRequest, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { deriveMessageId, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { ActionQueue, type SubmitOptions, type Submitted } from '../queue/action-queue.js';
+import { MemoryOutbox, type Outbox } from '../queue/outbox.js';
 import { throwIfAborted } from './abort.js';
 import { notFound, refsOf, type PartRef } from './message-refs.js';
 import { ByteBudget, prepareAttachments, type PrepareAttachmentsOptions, type PreparedAttachment, type PreparedAttachments } from '../attachments/index.js';
@@ -33,7 +34,16 @@ export interface ActionRunnerOptions {
   prepareAttachments?: PrepareAttachments;
   clock?: Clock;
   idempotency?: IdempotencyStore;
+  /** Where accepted actions wait until sent (the store's, durable); in memory by default. */
+  outbox?: Outbox;
+  /** Actions one session may have waiting or being sent; one more is RATE_LIMITED. */
+  maxQueuedPerSession?: number;
+  /** Aborted when the process stops: actions not yet sent stay in the outbox (see `ActionQueue`). */
+  stop?: AbortSignal;
 }
+
+/** See `CONNECTOR_SEND_QUEUE_LIMIT` in docs/service.md. */
+export const defaultMaxQueuedPerSession = 10_000;
 
 export interface RunOptions {
   /** Same key and same input → the same result and no second send. A random key when omitted. */
@@ -51,68 +61,53 @@ export interface RunOptions {
 export class ActionRunner {
   private readonly engine: WhatsAppEngine;
   private readonly clock: Clock;
-  private readonly idempotency: IdempotencyStore;
   private readonly prepareAttachments: PrepareAttachments;
-  private readonly inFlight = new Map<string, { requestHash: string; result: Promise<ActionResult> }>();
+  private readonly queue: ActionQueue;
 
   constructor(options: ActionRunnerOptions) {
     this.engine = options.engine;
     this.clock = options.clock ?? systemClock;
-    this.idempotency = options.idempotency ?? new MemoryIdempotencyStore();
+    const idempotency = options.idempotency ?? new MemoryIdempotencyStore();
+    this.queue = new ActionQueue({
+      perform: (entry, signal) => this.perform({ sessionId: entry.sessionId, key: entry.key, signal, part: 0 }, entry.action, entry.params),
+      outbox: options.outbox ?? new MemoryOutbox(idempotency),
+      results: idempotency,
+      clock: this.clock,
+      maxQueuedPerSession: options.maxQueuedPerSession ?? defaultMaxQueuedPerSession,
+      ...(options.stop ? { stop: options.stop } : {}),
+    });
     const policy = { budget: new ByteBudget(attachmentBudgets.processMaxBytes), ...options.attachments };
     this.prepareAttachments = options.prepareAttachments ?? ((list, format, { signal }) => prepareAttachments(list, format, { ...policy, ...(signal ? { signal } : {}) }));
   }
 
+  /** Performs an action and answers its result (see `submit`). */
   async run<A extends ActionName>(sessionId: string, action: A, input: unknown, options: RunOptions = {}): Promise<ActionResults[A]> {
-    const params = parseActionInput(action, input);
-    const key = options.idempotencyKey ?? randomUUID();
-    const requestHash = hashRequest(action, params);
-    const flightKey = `${sessionId}\0${key}`;
-
-    // Concurrent calls with one key share the attempt in flight. If it fails (its caller may have
-    // given up on it), it recorded nothing, so this caller tries again itself.
-    for (let running = this.inFlight.get(flightKey); running; running = this.inFlight.get(flightKey)) {
-      if (running.requestHash !== requestHash) throw conflict(key);
-      try {
-        return (await running.result) as ActionResults[A];
-      } catch {
-        if (this.inFlight.get(flightKey) === running) this.inFlight.delete(flightKey);
-      }
-    }
-
-    const attempt = { requestHash, result: this.runOnce(sessionId, action, params, key, requestHash, options.signal) };
-    this.inFlight.set(flightKey, attempt);
-    try {
-      return (await attempt.result) as ActionResults[A];
-    } finally {
-      if (this.inFlight.get(flightKey) === attempt) this.inFlight.delete(flightKey);
-    }
+    const answer = await this.queue.submit(sessionId, action, input, { ...options, respondAsync: false });
+    if (answer.kind !== 'done') throw new ConnectorError('INTERNAL', 'A waiting caller was answered before the action ended');
+    return answer.result;
   }
 
-  private async runOnce(
-    sessionId: string,
-    action: ActionName,
-    params: ActionParams[ActionName],
-    key: string,
-    requestHash: string,
-    signal: AbortSignal | undefined,
-  ): Promise<ActionResult> {
-    const earlier = await this.idempotency.get(sessionId, key);
-    if (earlier) {
-      if (earlier.requestHash !== requestHash) throw conflict(key);
-      return earlier.result;
-    }
-    try {
-      const context: SendContext = { sessionId, key, signal, part: 0 };
-      const result = await this.perform(context, action, params);
-      // A timeout that fired while the last send was on the wire must not leave a record behind:
-      // the caller was told "timeout", and a retry with the same key resends the same message ids.
-      throwIfAborted(signal);
-      await this.idempotency.put(sessionId, key, { requestHash, result });
-      return result;
-    } catch (error) {
-      throw toConnectorError(error);
-    }
+  /**
+   * Accepts an action into its session's durable queue and answers its result, or, with
+   * `respondAsync`, its queued entry as soon as it is recorded (see `queue/ActionQueue`).
+   */
+  submit<A extends ActionName>(sessionId: string, action: A, input: unknown, options: SubmitOptions = {}): Promise<Submitted<A>> {
+    return this.queue.submit(sessionId, action, input, options);
+  }
+
+  /** Performs what the outbox still holds (after a restart): see `ActionQueue.recover`. */
+  recover(sessionIds?: readonly string[]): Promise<number> {
+    return this.queue.recover(sessionIds);
+  }
+
+  /** Actions of the session waiting or being sent by this runner. */
+  depth(sessionId: string): number {
+    return this.queue.depth(sessionId);
+  }
+
+  /** Resolves once no action is waiting or being sent. */
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   private perform(context: SendContext, action: ActionName, params: ActionParams[ActionName]): Promise<ActionResult> {
@@ -318,8 +313,4 @@ function firstOf<T>(items: T[]): T {
   const [first] = items;
   if (first === undefined) throw new ConnectorError('INTERNAL', 'An action sent nothing');
   return first;
-}
-
-function conflict(key: string): ConnectorError {
-  return new ConnectorError('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was already used for a different request`, { idempotencyKey: key });
 }

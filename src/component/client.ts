@@ -126,6 +126,8 @@ function connectorRequest(baseUrl: string, fetchImpl: typeof fetch) {
     const headers: Record<string, string> = { authorization: `Bearer ${call.token}`, accept: 'application/json, application/problem+json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
+    // The service withdraws an action still queued when this client stops waiting (RFC 7240 `wait`).
+    if (method === 'POST' && Number.isFinite(call.timeoutMs) && call.timeoutMs > 0) headers.prefer = `wait=${Math.ceil(call.timeoutMs / 1000)}`;
     const deadline = withDeadline(call.signal, call.timeoutMs);
     const { signal } = deadline;
     try {

@@ -101,12 +101,27 @@ export type EditMessageResult = ActionResults['editMessage'];
 export type DeleteMessageResult = ActionResults['deleteMessage'];
 
 /** What `GET /v1/messages/{id}` answers: the last known state of a message this connection sent. */
+/**
+ * A message's state as the API reports it: `queued` while its action waits its turn (or is being
+ * sent), `failed` if it ended without being sent, then WhatsApp's receipt statuses.
+ */
+export const deliveryStatusSchema = z.enum(['queued', 'failed', ...messageStatusSchema.options]).meta({
+  id: 'DeliveryStatus',
+  description: 'queued → sent → delivered → read, or failed; it only moves forward',
+});
+
+export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
+
 export const messageStatusViewSchema = z
   .object({
     ...messageRefSchema.shape,
-    kind: messageKindSchema,
-    status: messageStatusSchema,
-    timestamp: isoTimeSchema,
+    kind: messageKindSchema.optional().describe('Absent while the action is queued or failed before sending'),
+    status: deliveryStatusSchema,
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .describe('Why it was not sent, when `status` is `failed` (the code is one of the problem codes)'),
+    timestamp: isoTimeSchema.describe('When it was sent, or accepted while queued'),
     text: z.string().optional().describe('The current text or caption, after edits'),
     deleted: z.boolean(),
     action: z.enum(actionNames).optional().describe('The action that sent it'),

@@ -2,11 +2,21 @@ import type { ActionRunner } from '../actions/runner.js';
 import type { ActionName } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../domain/errors.js';
-import type { ActionResult, ActionResults, MessageStatusView } from '../domain/result.js';
+import type { ActionResults, MessageStatusView } from '../domain/result.js';
+import type { OutboxRow } from '../queue/outbox.js';
+import type { SubmitOptions } from '../queue/action-queue.js';
 import type { ActionOutcome, Store } from '../store/index.js';
 import type { ActionLogWriter } from './action-log-writer.js';
 import type { Metrics } from './metrics.js';
 import type { UnavailableSessions } from './session-restore.js';
+
+/** What `perform` answers: the result, or the message of an action accepted to be sent later. */
+export type Performed<A extends ActionName> = { kind: 'done'; result: ActionResults[A] } | { kind: 'accepted'; message: MessageStatusView };
+
+export interface PerformOptions extends Omit<SubmitOptions, 'deadline'> {
+  /** The caller waits this long at most (`Prefer: wait`); an action not confirmed by then is withdrawn. */
+  waitMs?: number;
+}
 
 export interface ActionServiceOptions {
   runner: ActionRunner;
@@ -25,15 +35,20 @@ export interface ActionServiceOptions {
 export class ActionService {
   constructor(private readonly options: ActionServiceOptions) {}
 
-  async perform<A extends ActionName>(sessionId: string, action: A, input: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }): Promise<ActionResults[A]> {
+  /** Performs the action, or with `respondAsync` accepts it: then the answer is its queued message. */
+  async perform<A extends ActionName>(sessionId: string, action: A, input: unknown, options: PerformOptions): Promise<Performed<A>> {
     const { runner, clock, metrics, actionLog } = this.options;
     const started = performance.now();
     let outcome: ActionOutcome = 'completed';
     try {
       this.options.unavailable?.assertCanAct(sessionId);
-      const result = await runner.run(sessionId, action, input, options);
-      await this.remember(sessionId, result);
-      return result;
+      const { waitMs, ...submit } = options;
+      const answer = await runner.submit(sessionId, action, input, waitMs === undefined ? submit : { ...submit, deadline: clock.now() + waitMs });
+      if (answer.kind === 'accepted') {
+        outcome = 'accepted';
+        return { kind: 'accepted', message: queuedView(answer.entry) };
+      }
+      return answer;
     } catch (error) {
       outcome = toConnectorError(error).code;
       throw error;
@@ -47,6 +62,10 @@ export class ActionService {
   /** The last known state of a message this session sent; another session's message is not found. */
   async message(sessionId: string, id: string): Promise<MessageStatusView> {
     const found = await this.options.store.messages.get(sessionId, id);
+    if (!found) {
+      const waiting = await this.options.store.outbox.byMessage(sessionId, id);
+      if (waiting) return queuedView(waiting);
+    }
     if (!found) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${id} for this connection`, { id });
     return {
       id: found.id,
@@ -63,13 +82,19 @@ export class ActionService {
     };
   }
 
-  /** Sends are recorded with their idempotency record (one transaction); edits and deletions change them. */
-  private async remember(sessionId: string, result: ActionResult): Promise<void> {
-    const { store } = this.options;
-    if (result.action === 'editMessage') await store.messages.updateText(sessionId, result.id, result.text);
-    if (result.action === 'deleteMessage' && result.forEveryone) {
-      const deleted = result.parts ? result.parts.filter((part) => part.outcome === 'deleted').map((part) => part.id) : [result.id];
-      for (const id of deleted) await store.messages.markDeleted(sessionId, id);
-    }
-  }
+}
+
+/** The message an accepted action will send, while it waits or after it failed. */
+export function queuedView(entry: OutboxRow): MessageStatusView {
+  return {
+    id: entry.messageId,
+    chat: entry.chat ?? '',
+    fromMe: true,
+    status: entry.state,
+    ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
+    timestamp: new Date(entry.acceptedAt).toISOString(),
+    deleted: false,
+    action: entry.action,
+    updatedAt: new Date(entry.updatedAt).toISOString(),
+  };
 }

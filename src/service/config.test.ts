@@ -29,7 +29,7 @@ test('a root key that is not 32 bytes, or a URL that is not a WebSocket, is a co
 test('the send pace and the waits have defaults that protect the account', () => {
   const config = readConfig({});
   assert.equal(config.sendIntervalMs, 1_000);
-  assert.equal(config.sendQueueLimit, 100);
+  assert.equal(config.sendQueueLimit, 10_000);
   assert.equal(config.reconnectWaitMs, 30_000);
   assert.equal(config.ackTimeoutMs, 20_000);
   assert.equal(config.qrTimeoutMs, undefined, "QR codes last as long as WhatsApp Web's");

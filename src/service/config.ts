@@ -88,7 +88,7 @@ const environment = z.object({
     .optional(),
   CONNECTOR_TRUST_TEST_ROOT: flag.default(false),
   CONNECTOR_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
-  CONNECTOR_SEND_QUEUE_LIMIT: z.coerce.number().int().min(0).default(100),
+  CONNECTOR_SEND_QUEUE_LIMIT: z.coerce.number().int().min(1).default(10_000),
   CONNECTOR_RECONNECT_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
   CONNECTOR_ACK_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
   CONNECTOR_QR_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),

@@ -43,6 +43,8 @@ export interface RunningService {
   /** The sandbox engine, when the service runs one (`CONNECTOR_ENGINE=sandbox`). */
   sandbox: SandboxEngine | undefined;
   store: Store;
+  /** Performs the actions; its queue holds what waits to be sent. */
+  runner: ActionRunner;
   app: FastifyInstance;
   /** Sessions reconnected or resumed at start. */
   restoredSessions: number;
@@ -92,14 +94,14 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       budget: new ByteBudget(config.attachmentsProcessMaxBytes),
       ...(config.attachmentsDir ? { directory: config.attachmentsDir } : {}),
     };
-    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, attachments });
+    const shutdown = new AbortController();
+    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, outbox: store.outbox, maxQueuedPerSession: config.sendQueueLimit, stop: shutdown.signal, attachments });
 
     let publicUrl = config.publicUrl ?? '';
     const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}`, maxLinking: config.maxLinking });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
     const actionLog = new ActionLogWriter(store, (error) => reportTo.log?.error({ err: error }, 'action log not written'));
     const actions = new ActionService({ runner, store, clock, metrics, actionLog, unavailable: sessions.unavailable });
-    const shutdown = new AbortController();
     const hub = new LinkHub({
       engine,
       clock,
@@ -140,7 +142,9 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     }
     for (const { sessionId, reason } of restore.failed) app.log.error({ sessionId, reason }, `Session ${sessionId} failed to start: ${reason}`);
     await hub.settled();
-    app.log.info({ url, engine: engine.kind, database: store.dialect, restoredSessions }, 'whatsapp-connector listening');
+    // Accepted before a crash or a stop and not yet sent: sent now, each once, in order.
+    const queued = await runner.recover();
+    app.log.info({ url, engine: engine.kind, database: store.dialect, restoredSessions, queued }, 'whatsapp-connector listening');
 
     let closing: Promise<void> | undefined;
     return {
@@ -151,14 +155,18 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       engine,
       sandbox,
       store,
+      runner,
       app,
       restoredSessions,
       close: () => {
         closing ??= (async () => {
           await drainAndClose(app, {
             graceMs: config.shutdownGraceMs,
-            onGraceOver: () => shutdown.abort(new ConnectorError('TIMEOUT', 'The service is shutting down')),
+            onGraceOver: () => shutdown.abort(new ConnectorError('SHUTTING_DOWN', 'The service is shutting down')),
           });
+          // What still waits stays in the outbox for the next start; the lanes only empty out.
+          shutdown.abort(new ConnectorError('SHUTTING_DOWN', 'The service is shutting down'));
+          await runner.idle();
           await actionLog.flush();
           await hub.settled();
           hub.close();

@@ -7,7 +7,8 @@ import { timeOrderedId } from './time-ordered-id.js';
 import type { Database } from './schema.js';
 
 /** How an action ended: `completed`, or the error code it failed with (`TIMEOUT` included). */
-export type ActionOutcome = 'completed' | ErrorCode;
+/** `accepted`: answered at once (`Prefer: respond-async`); the send follows. */
+export type ActionOutcome = 'completed' | 'accepted' | ErrorCode;
 
 export interface ActionLogEntry {
   sessionId: string;

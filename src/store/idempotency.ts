@@ -74,8 +74,11 @@ export class StoreIdempotency implements IdempotencyStore {
         updated_at: at,
       })),
     );
+    // A recorded result ends the action's outbox entry (see `StoreOutbox`), in the same transaction.
+    const done = puts.map(({ sessionId, key }) => this.db.deleteFrom('outbox').where('session_id', '=', sessionId).where('key', '=', key).compile());
     await this.writer.write([
       this.db.insertInto('idempotency').values(keys).onConflict((oc) => oc.columns(['session_id', 'key']).doNothing()).compile(),
+      ...done,
       ...chunks(messages).map((chunk) => this.db.insertInto('messages').values(chunk).onConflict((oc) => oc.columns(['session_id', 'id']).doNothing()).compile()),
     ]);
   }

@@ -164,6 +164,41 @@ const sessionEngine: Migration = {
   },
 };
 
+/**
+ * The outbox: every accepted action waits here, durable, until it has been sent and its result
+ * recorded (then its row goes, in the same transaction that writes the result). A row is also the
+ * action's claim on its idempotency key: one insert decides, on every node, which request sends.
+ * `seq` (time-ordered) keeps a session's actions in the order they were accepted.
+ */
+const outbox: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('outbox')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('seq', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('params', 'text', (c) => c.notNull())
+      .addColumn('message_id', 'text', (c) => c.notNull())
+      .addColumn('chat', 'text')
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('respond_async', 'integer', (c) => c.notNull())
+      .addColumn('deadline', 'bigint')
+      .addColumn('error', 'text')
+      .addColumn('accepted_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('outbox_pk', ['session_id', 'key'])
+      .execute();
+    await db.schema.createIndex('outbox_in_order').on('outbox').columns(['session_id', 'seq']).execute();
+    await db.schema.createIndex('outbox_by_message').on('outbox').columns(['session_id', 'message_id']).execute();
+  },
+
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('outbox').execute();
+  },
+};
+
 /** Migrations live in code, so the built package needs no migration folder beside it. */
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => ({
@@ -171,6 +206,7 @@ export const migrationProvider: MigrationProvider = {
     '002_drop_messages_by_chat': dropMessagesByChat,
     '003_engine_messages': engineMessages,
     '004_session_engine': sessionEngine,
+    '005_outbox': outbox,
   }),
 };
 

@@ -15,6 +15,7 @@ export interface Database {
   messages: MessagesTable;
   engine_messages: EngineMessagesTable;
   idempotency: IdempotencyTable;
+  outbox: OutboxTable;
   action_log: ActionLogTable;
   settings: SettingsTable;
 }
@@ -92,6 +93,31 @@ export interface IdempotencyTable {
   /** The action result as JSON. */
   result: string;
   created_at: number;
+}
+
+/** An accepted action until its result is recorded (see migration 005). */
+export interface OutboxTable {
+  session_id: string;
+  key: string;
+  /** Time-ordered: a session's actions run in this order. */
+  seq: string;
+  request_hash: string;
+  action: string;
+  /** The validated action input as JSON: enough to perform it again after a crash. */
+  params: string;
+  /** The id its first WhatsApp message gets (derived from the key). */
+  message_id: string;
+  /** The chat it is for, when the action names one. */
+  chat: string | null;
+  /** `queued` (waiting or being sent) or `failed`. */
+  state: string;
+  respond_async: number;
+  /** Milliseconds since the epoch after which it must not be sent; null: no limit. */
+  deadline: number | null;
+  /** The failure as JSON `{ code, message, details }`, when `failed`. */
+  error: string | null;
+  accepted_at: number;
+  updated_at: number;
 }
 
 export interface ActionLogTable {

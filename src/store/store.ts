@@ -7,6 +7,7 @@ import { InlineBatchWriter, type BatchWriter } from './batch-writer.js';
 import type { Dialect } from './database-url.js';
 import { EngineMessageRepository } from './engine-messages.js';
 import { StoreIdempotency } from './idempotency.js';
+import { StoreOutbox } from './outbox.js';
 import { MessageRepository } from './messages.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './sessions.js';
@@ -25,6 +26,8 @@ export interface Store {
   /** The Baileys engine's archive of messages it sent or received. */
   readonly engineMessages: EngineMessageRepository;
   readonly idempotency: StoreIdempotency;
+  /** Accepted actions until their result is recorded; the claim on each idempotency key. */
+  readonly outbox: StoreOutbox;
   readonly actionLog: ActionLogRepository;
   readonly settings: SettingsRepository;
   /** Resolves when the database answers, rejects otherwise (for `GET /ready`). */
@@ -39,15 +42,18 @@ export interface Store {
  */
 export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<Clock, 'now'>, writer: BatchWriter = new InlineBatchWriter(db)): Store {
   let closing: Promise<void> | undefined;
+  const idempotency = new StoreIdempotency(db, writer, clock);
+  const messages = new MessageRepository(db, clock);
   return {
     db,
     dialect,
     sessions: new SessionRepository(db, clock),
     authState: new AuthStateRepository(db, clock),
     tokens: new TokenRepository(db, clock),
-    messages: new MessageRepository(db, clock),
+    messages,
     engineMessages: new EngineMessageRepository(db, clock),
-    idempotency: new StoreIdempotency(db, writer, clock),
+    idempotency,
+    outbox: new StoreOutbox(db, idempotency, messages, clock),
     actionLog: new ActionLogRepository(db, writer),
     settings: new SettingsRepository(db),
     async ping() {

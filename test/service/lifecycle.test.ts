@@ -85,7 +85,7 @@ test('on shutdown an in-flight action finishes before the service stops', async 
   assert.equal(network.messagesSeenBy(anna).length, 1);
 });
 
-test('on shutdown an action still running after the grace period fails with TIMEOUT and is not sent', async () => {
+test('on shutdown an action still running after the grace period is answered SHUTTING_DOWN, unsent (it stays queued for the next start)', async () => {
   const network = new SandboxNetwork({ clock: systemClock, openRegistration: true });
   const service = await startService({
     clock: systemClock,
@@ -99,8 +99,8 @@ test('on shutdown an action still running after the grace period fails with TIME
   await started;
   await service.close();
   const reply = await pending;
-  assert.equal(reply.status, 504);
-  assert.equal(reply.body.code, 'TIMEOUT');
+  assert.equal(reply.status, 503);
+  assert.equal(reply.body.code, 'SHUTTING_DOWN');
   assert.deepEqual(network.messagesSeenBy(anna), []);
 });
 

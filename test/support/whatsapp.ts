@@ -23,7 +23,7 @@ export interface TestWhatsApp {
   readonly engine: 'sandbox' | 'baileys';
   /** What a service needs to use this network. */
   readonly config: Partial<ServiceConfig>;
-  readonly startOptions: Pick<StartOptions, 'fetchAgent'>;
+  readonly startOptions: Pick<StartOptions, 'fetchAgent' | 'network'>;
   /** Puts phones on WhatsApp (the sandbox lets any number join on first contact; the emulator does not). */
   addPhones(service: Served, phones: string[]): Promise<void>;
   /** A group of these phones (which must be on WhatsApp); answers its JID. */

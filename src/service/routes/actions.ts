@@ -10,6 +10,7 @@ import { requireToken } from '../auth.js';
 import { json, responses, tokenAuth } from '../openapi.js';
 import type { SessionService } from '../sessions.js';
 import { actionExamples } from './action-examples.js';
+import { callerGone, parsePrefer } from '../prefer.js';
 
 export interface ActionRoutesOptions {
   actions: ActionService;
@@ -61,6 +62,11 @@ const headers = z.object({
     .max(255)
     .optional()
     .describe('Same key and body → the same result and no second send; same key, other body → IDEMPOTENCY_CONFLICT'),
+  prefer: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('RFC 7240: `respond-async` answers 202 once the action is durably queued; `wait=N` withdraws it (TIMEOUT) if WhatsApp has not confirmed it within N seconds'),
 });
 
 /** The action API: one route per action, authorised by a connection token (PRODUCT §4). */
@@ -79,11 +85,27 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
         security: tokenAuth,
         headers,
         body: actionSchemas[action].meta({ examples: actionExamples[action] }),
-        response: responses({ 200: json('What the action did: save it whole to act on the message later', actionResultSchemas[action]) }, ...anyAction, ...codes[action]),
+        response: responses(
+          {
+            200: json('What the action did: save it whole to act on the message later', actionResultSchemas[action]),
+            202: json('Accepted (`Prefer: respond-async`): the message it will send, `queued`; follow it at GET /v1/messages/{id}', messageStatusViewSchema),
+          },
+          ...anyAction,
+          ...codes[action],
+        ),
       },
-    }, async (request) => {
+    }, async (request, reply) => {
       const idempotencyKey = request.headers['idempotency-key'];
-      return actions.perform(request.sessionId as string, action, request.body, { ...(idempotencyKey ? { idempotencyKey } : {}), signal: shutdown });
+      const preference = parsePrefer(request.headers.prefer);
+      const answer = await actions.perform(request.sessionId as string, action, request.body, {
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        signal: preference.respondAsync ? shutdown : AbortSignal.any([shutdown, callerGone(reply.raw)]),
+        respondAsync: preference.respondAsync,
+        ...(preference.waitSeconds !== undefined && !preference.respondAsync ? { waitMs: preference.waitSeconds * 1000 } : {}),
+      });
+      if (answer.kind === 'done') return answer.result;
+      void reply.code(202).header('preference-applied', 'respond-async');
+      return answer.message;
     });
   }
 

@@ -1,0 +1,119 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { IdempotencyRecord } from '../actions/idempotency.js';
+import type { ActionName, ActionParams } from '../domain/actions.js';
+import type { Clock } from '../domain/clock.js';
+import type { ClaimOutcome, Outbox, OutboxEntry, OutboxFailure, OutboxRow, OutboxState } from '../queue/outbox.js';
+import type { StoreIdempotency } from './idempotency.js';
+import type { MessageRepository } from './messages.js';
+import type { Database, OutboxTable } from './schema.js';
+
+/**
+ * The outbox in the service's database: accepted actions survive a crash, and the primary key
+ * on (session, key) is the one claim every node's requests race for.
+ *
+ * @example const outcome = await store.outbox.claim(entry); if (!outcome.claimed) … // another request has it
+ */
+export class StoreOutbox implements Outbox {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly results: StoreIdempotency,
+    private readonly messages: MessageRepository,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {}
+
+  /** Also applies what an edit or a deletion changed to the messages it names. */
+  async complete(sessionId: string, key: string, record: IdempotencyRecord): Promise<void> {
+    // The idempotency store's batch deletes the entry in the transaction that records the result.
+    await this.results.put(sessionId, key, record);
+    const { result } = record;
+    if (result.action === 'editMessage') await this.messages.updateText(sessionId, result.id, result.text);
+    if (result.action === 'deleteMessage' && result.forEveryone) {
+      const deleted = result.parts ? result.parts.filter((part) => part.outcome === 'deleted').map((part) => part.id) : [result.id];
+      for (const id of deleted) await this.messages.markDeleted(sessionId, id);
+    }
+  }
+
+  async claim(entry: OutboxEntry): Promise<ClaimOutcome> {
+    const inserted = await this.db
+      .insertInto('outbox')
+      .values(toRow(entry))
+      .onConflict((oc) => oc.columns(['session_id', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (inserted) return { claimed: true };
+    const existing = await this.get(entry.sessionId, entry.key);
+    // Gone between the two statements: its result was just recorded, which the caller reads next.
+    return existing ? { claimed: false, existing } : this.claim(entry);
+  }
+
+  async retake(entry: OutboxEntry): Promise<boolean> {
+    const { session_id, key, ...fresh } = toRow(entry);
+    const taken = await this.db.updateTable('outbox').set(fresh).where('session_id', '=', session_id).where('key', '=', key).where('state', '=', 'failed').executeTakeFirst();
+    return taken.numUpdatedRows > 0n;
+  }
+
+  async fail(sessionId: string, key: string, failure: OutboxFailure): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ state: 'failed', error: JSON.stringify(failure), updated_at: this.clock.now() })
+      .where('session_id', '=', sessionId)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  async get(sessionId: string, key: string): Promise<OutboxRow | undefined> {
+    const row = await this.db.selectFrom('outbox').selectAll().where('session_id', '=', sessionId).where('key', '=', key).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async byMessage(sessionId: string, messageId: string): Promise<OutboxRow | undefined> {
+    const row = await this.db.selectFrom('outbox').selectAll().where('session_id', '=', sessionId).where('message_id', '=', messageId).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async queued(sessionIds?: readonly string[]): Promise<OutboxRow[]> {
+    if (sessionIds?.length === 0) return [];
+    let query = this.db.selectFrom('outbox').selectAll().where('state', '=', 'queued');
+    if (sessionIds) query = query.where('session_id', 'in', sessionIds);
+    const rows = await query.orderBy('session_id').orderBy('seq').execute();
+    return rows.map(fromRow);
+  }
+}
+
+function toRow(entry: OutboxEntry): Selectable<OutboxTable> {
+  return {
+    session_id: entry.sessionId,
+    key: entry.key,
+    seq: entry.seq,
+    request_hash: entry.requestHash,
+    action: entry.action,
+    params: JSON.stringify(entry.params),
+    message_id: entry.messageId,
+    chat: entry.chat ?? null,
+    state: 'queued',
+    respond_async: entry.respondAsync ? 1 : 0,
+    deadline: entry.deadline ?? null,
+    error: null,
+    accepted_at: entry.acceptedAt,
+    updated_at: entry.acceptedAt,
+  };
+}
+
+function fromRow(row: Selectable<OutboxTable>): OutboxRow {
+  return {
+    sessionId: row.session_id,
+    key: row.key,
+    seq: row.seq,
+    requestHash: row.request_hash,
+    action: row.action as ActionName,
+    params: JSON.parse(row.params) as ActionParams[ActionName],
+    messageId: row.message_id,
+    ...(row.chat !== null ? { chat: row.chat } : {}),
+    respondAsync: row.respond_async === 1,
+    ...(row.deadline !== null ? { deadline: Number(row.deadline) } : {}),
+    acceptedAt: Number(row.accepted_at),
+    state: row.state as OutboxState,
+    ...(row.error !== null ? { error: JSON.parse(row.error) as OutboxFailure } : {}),
+    updatedAt: Number(row.updated_at),
+  };
+}
