@@ -53,7 +53,11 @@ export type EngineEvent =
   | { type: 'pairing-code'; sessionId: string; code: string }
   /** `newLink`: a phone was just linked (the token service issues a token); false on a reconnect. */
   | { type: 'connected'; sessionId: string; jid: string; newLink: boolean }
-  | { type: 'state'; sessionId: string; state: SessionState }
+  /**
+   * `reason: 'replaced'`: the session stopped by itself because the device logged in on another
+   * socket (another process runs it now); it keeps its credentials and does not reconnect.
+   */
+  | { type: 'state'; sessionId: string; state: SessionState; reason?: 'replaced' }
   | { type: 'link-failed'; sessionId: string; reason: string }
   /** The connection to WhatsApp failed before it was of any use; the engine tries again in `retryInMs`. */
   | { type: 'unreachable'; sessionId: string; reason: string; retryInMs: number }

@@ -43,6 +43,11 @@ export class Account {
     return `${this.lid}@lid`;
   }
 
+  /** One device's JID on the phone number, e.g. `79001234567:1@s.whatsapp.net`. */
+  deviceJid(deviceId: number): string {
+    return `${this.phone}:${deviceId}@s.whatsapp.net`;
+  }
+
   /** The primary phone's identity: it signs the identities of linked devices (ADV). */
   get accountKey(): CurveKeyPair {
     const identity = this.devices.get(0)!.identity;

@@ -56,7 +56,7 @@ export class Connection {
   /** The companion's device JID on its phone number, e.g. `79001234567:1@s.whatsapp.net`. */
   get deviceJid(): string {
     if (!this.login) throw new Error('not logged in');
-    return `${this.login.account.phone}:${this.login.companion.deviceId}@s.whatsapp.net`;
+    return this.login.account.deviceJid(this.login.companion.deviceId);
   }
 
   /** A slow link: every node to the client leaves this much later (order is kept). */
@@ -101,9 +101,13 @@ export class Connection {
     });
   }
 
-  /** Ends the stream the way the server does: a `stream:error` node, then the socket closes. */
-  streamError(code: number, children: BinaryNode[] = []): void {
-    this.send({ tag: 'stream:error', attrs: { code: String(code) }, content: children });
+  /**
+   * Ends the stream the way the server does: a `stream:error` node, then the socket closes.
+   * WhatsApp leaves `code` out when the child alone names the reason (`<conflict type="replaced"/>`);
+   * Baileys then maps the child's tag to a status, and a code would win over it.
+   */
+  streamError(code: number | undefined, children: BinaryNode[] = []): void {
+    this.send({ tag: 'stream:error', attrs: code === undefined ? {} : { code: String(code) }, content: children });
     setTimeout(() => this.drop(), 20);
   }
 

@@ -151,6 +151,7 @@ test('bad input is a 400 and an unknown route or thing a 404, each with { error 
     [404, 'POST', '/logout', { phone: OWNER, deviceId: 99 }],
     [400, 'GET', '/inbox', undefined],
     [404, 'GET', '/inbox?phone=79000000000', undefined],
+    [404, 'GET', '/overlaps?phone=79000000000', undefined],
     [404, 'GET', '/nowhere', undefined],
     [404, 'DELETE', '/accounts', undefined],
   ];

@@ -159,6 +159,13 @@ const routes: Record<string, Route> = {
     return { dropped };
   },
 
+  /** Every device that ever logged in (or the companions of `phone`): how long two of its sockets were open at once. */
+  'GET /overlaps': (emulator, { query }) => {
+    if (!query.has('phone')) return { devices: emulator.deviceSockets.all() };
+    const account = accountOf(emulator, phoneIn({ phone: query.get('phone') ?? undefined }));
+    return { devices: [...account.companions.keys()].map((id) => emulator.overlapOf(account, id)) };
+  },
+
   'GET /inbox': (emulator, { query }) => {
     const account = accountOf(emulator, phoneIn({ phone: query.get('phone') ?? undefined }));
     return { messages: emulator.inbox.of(account.phone).map(inboxEntry) };
@@ -210,7 +217,8 @@ async function answer(emulator: WaEmulator, request: IncomingMessage, response: 
  * Starts the emulator's control server on 127.0.0.1 (`port`, ephemeral by default): plain HTTP
  * with JSON in and out, so a person or a script can play the phones of the emulated network
  * (add accounts, scan a QR, type a pairing code, send receipts, log devices out, drop sockets,
- * read what arrived) while a service in another process is the client.
+ * read what arrived and how long a device had two sockets open) while a service in another process
+ * is the client.
  */
 export async function startControlApi(emulator: WaEmulator, port = 0): Promise<ControlApi> {
   const server: Server = createServer((request, response) => void answer(emulator, request, response));

@@ -5,6 +5,7 @@ import { AccountDirectory, type Account, type AddAccountOptions } from './accoun
 import { createRootKey, issueCertificateChain, type RootKey } from './certificates.js';
 import { Conditions } from '../../src/engines/baileys/conditions.js';
 import { Connection } from './connection.js';
+import { DeviceSockets, type DeviceOverlap } from './device-sockets.js';
 import { Faults } from './faults.js';
 import { Inbox, type ReceivedMessage } from './inbox.js';
 import { NoiseServer, type ClientHello } from './noise-server.js';
@@ -40,6 +41,8 @@ export class WaEmulator {
   readonly inbox = new Inbox();
   readonly faults = new Faults();
   readonly connections = new Set<Connection>();
+  /** Each device's logged-in sockets from login success to TCP close, and how long two were open at once. */
+  readonly deviceSockets = new DeviceSockets<Connection>();
   readonly rootKey: RootKey;
   private readonly serverStatic = Curve.generateKeyPair();
   private readonly certificateChain: Uint8Array;
@@ -159,13 +162,19 @@ export class WaEmulator {
   private readonly acked = new Set<string>();
   private readonly acks = new Conditions();
 
-  /** The live connection of one linked companion, if it is online. */
+  /** The live connection of one linked companion, if it is online: its newest, while an older one is being replaced. */
   connectionOf(account: Account, deviceId: number): Connection | undefined {
-    for (const connection of this.connections) {
-      const login = connection.login;
-      if (login && !connection.closed && login.account === account && login.companion.deviceId === deviceId) return connection;
-    }
-    return undefined;
+    return this.deviceSockets.live(account.deviceJid(deviceId)).at(-1);
+  }
+
+  /**
+   * How long two or more logged-in sockets of one device were open at once, and how often: what a
+   * cluster of connectors must keep at zero.
+   *
+   * @example emulator.overlapOf(account, client.deviceId); // { device: '79001112233:1@s.whatsapp.net', open: 1, overlaps: 0, overlapMs: 0 }
+   */
+  overlapOf(account: Account, deviceId: number): DeviceOverlap {
+    return this.deviceSockets.overlapOf(account.deviceJid(deviceId));
   }
 
   /** Iq kinds nobody handled (answered with an empty result), for tests that want none. */
@@ -187,6 +196,7 @@ export class WaEmulator {
     },
     closed: (connection: Connection) => {
       this.connections.delete(connection);
+      this.deviceSockets.closed(connection);
     },
     error: (connection: Connection, error: unknown) => {
       this.log?.(`#${connection.id} error: ${error instanceof Error ? error.stack : String(error)}`);

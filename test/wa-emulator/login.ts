@@ -7,10 +7,14 @@ const now = () => String(Math.floor(Date.now() / 1000));
  * Logging in with saved credentials: the client's phone number and device must be a linked
  * companion and its Noise key the one it linked with; otherwise the server answers `failure 401`,
  * as WhatsApp does for a device that was removed. After `success` the server reports no offline
- * messages, so the client stops buffering events.
+ * messages, so the client stops buffering events. A device that is still online on another socket
+ * loses that one: `<stream:error><conflict type="replaced"/></stream:error>`, which Baileys reads
+ * as `connectionReplaced` (440), then the close.
  */
 export const login: EmulatorModule = (emulator) => {
   emulator.onHandshake('login', (connection, { payload, clientStatic }) => {
+    // Frames are handled in a queue: the socket may have closed while this one waited its turn.
+    if (connection.closed) return;
     if (emulator.faults.dropLogins) return connection.drop();
     const account = emulator.accounts.byPhoneNumber(String(payload.username ?? ''));
     const companion = account?.companions.get(Number(payload.device ?? -1));
@@ -25,6 +29,10 @@ export const login: EmulatorModule = (emulator) => {
       attrs: { t: now(), lid: `${account.lid}:${companion.deviceId}@lid`, props: '1', abprops: '1', location: 'emulator', creation: now() },
     });
     connection.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: '0' } }] });
+    // One socket per device: the newest login wins, and each earlier socket hears why it is closed.
+    for (const earlier of emulator.deviceSockets.loggedIn(connection.deviceJid, connection)) {
+      earlier.streamError(undefined, [{ tag: 'conflict', attrs: { type: 'replaced' } }]);
+    }
   });
 
   // Prekeys the client keeps on the server: how many are left, uploads, and the digest check.

@@ -214,21 +214,19 @@ export class LinkedSession {
     this.acks.socketClosed('the connection closed before the server acked the message');
     if (!this.wanted) return;
     const after = afterClose(error, { linking: this.state === 'linking', qrShown: this.qrShown, loggedIn });
+    if (after.next === 'connect-now') return this.connect();
+    if (after.next === 'retry') return this.retryLater(after.unreachable);
+    // Every other outcome is final for this process: no timer may bring a socket back.
+    this.halt();
     switch (after.next) {
       case 'unlink':
-        this.halt();
         return this.unlinked(after.reason);
-      case 'connect-now':
-        return this.connect();
       case 'stop':
-        this.halt();
-        return this.setState('stopped');
+        this.context.logger.warn({ sessionId: this.id }, 'the device logged in on another socket, which WhatsApp kept: stopped here, credentials kept');
+        return this.setState('stopped', after.reason);
       case 'linking-failed':
-        this.halt();
         this.setState('failed');
         return this.context.emit({ type: 'link-failed', sessionId: this.id, reason: 'qr-timeout' });
-      case 'retry':
-        return this.retryLater(after.unreachable);
     }
   }
 
@@ -279,11 +277,11 @@ export class LinkedSession {
     }, 100);
   }
 
-  private setState(state: SessionState): void {
+  private setState(state: SessionState, reason?: 'replaced'): void {
     if (this.state === state) return;
     this.state = state;
     this.changes.changed();
-    this.context.emit({ type: 'state', sessionId: this.id, state });
+    this.context.emit({ type: 'state', sessionId: this.id, state, ...(reason ? { reason } : {}) });
   }
 }
 

@@ -24,10 +24,17 @@ describe('what follows a closed socket', () => {
     assert.equal(afterClose(boom('Timed Out', DisconnectReason.timedOut), fresh).next, 'retry');
   });
 
-  it('logout, restart, replacement', () => {
+  it('logout and restart', () => {
     assert.deepEqual(afterClose(boom('Logged out', DisconnectReason.loggedOut), fresh), { next: 'unlink', reason: 'the phone removed this linked device' });
     assert.deepEqual(afterClose(boom('Forbidden', DisconnectReason.forbidden), fresh), { next: 'unlink', reason: 'WhatsApp refused the device (403)' });
     assert.deepEqual(afterClose(boom('Restart', DisconnectReason.restartRequired), fresh), { next: 'connect-now' });
-    assert.deepEqual(afterClose(boom('Replaced', DisconnectReason.connectionReplaced), fresh), { next: 'stop' });
+  });
+
+  it('a socket replaced by a login of the same device elsewhere stops for good, however far it got', () => {
+    // As Baileys words it for <stream:error><conflict type="replaced"/></stream:error>.
+    const replaced = boom('Stream Errored (conflict)', DisconnectReason.connectionReplaced, { tag: 'conflict', attrs: { type: 'replaced' } });
+    for (const progress of [fresh, { linking: false, qrShown: 0, loggedIn: true }, { ...fresh, qrShown: 1 }]) {
+      assert.deepEqual(afterClose(replaced, progress), { next: 'stop', reason: 'replaced' });
+    }
   });
 });

@@ -6,8 +6,11 @@ export type AfterClose =
   | { next: 'unlink'; reason: string }
   /** WhatsApp asks for a new connection at once, as it does right after a phone links. */
   | { next: 'connect-now' }
-  /** Another process runs this device now; reconnecting would only take turns with it. */
-  | { next: 'stop' }
+  /**
+   * The device logged in on another socket, which WhatsApp keeps (`connectionReplaced`, 440):
+   * another process runs it now, and a reconnect would only kick that one off in turn.
+   */
+  | { next: 'stop'; reason: 'replaced' }
   /** Every QR code ran out with no phone scanning one. */
   | { next: 'linking-failed' }
   /** Try again after a backoff; `unreachable` says why the socket never got as far as WhatsApp. */
@@ -34,7 +37,7 @@ export function afterClose(error: unknown, progress: SocketProgress): AfterClose
     return { next: 'unlink', reason: status === DisconnectReason.loggedOut ? 'the phone removed this linked device' : `WhatsApp refused the device (${status})` };
   }
   if (status === DisconnectReason.restartRequired) return { next: 'connect-now' };
-  if (status === DisconnectReason.connectionReplaced) return { next: 'stop' };
+  if (status === DisconnectReason.connectionReplaced) return { next: 'stop', reason: 'replaced' };
   if (progress.linking && progress.qrShown > 0 && status === DisconnectReason.timedOut) return { next: 'linking-failed' };
   if (progress.qrShown === 0 && !progress.loggedIn) return { next: 'retry', unreachable: reasonOf(error) };
   return { next: 'retry' };
