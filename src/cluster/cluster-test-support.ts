@@ -30,6 +30,8 @@ export class TestCluster {
   readonly candidates: string[] = [];
   readonly nodes: TestNode[] = [];
   readonly violations: string[] = [];
+  /** While set, every `acquired` handler waits for it: a slow socket to open. */
+  acquireGate: Promise<void> | undefined;
   private readonly runningOn = new Map<string, string>();
 
   private constructor(readonly databaseUrl: string) {}
@@ -55,6 +57,7 @@ export class TestCluster {
       },
       handlers: {
         acquired: async (sessionId) => {
+          await this.acquireGate;
           const other = this.runningOn.get(sessionId);
           if (other !== undefined) this.violations.push(`${sessionId} acquired on ${nodeId} while running on ${other}`);
           this.runningOn.set(sessionId, nodeId);
@@ -84,6 +87,36 @@ export class TestCluster {
       const owners = await nodes[0]!.leases.ownerOf(this.candidates);
       return this.candidates.every((id) => nodes.some((node) => node.running.has(id) && owners.get(id) === node.nodeId));
     }, what);
+  }
+
+  /**
+   * Compares, over and over until stopped, the handlers' books with pg_locks as another node
+   * reads it: a session running on a node whose books did not move during the read must be
+   * owned by that node. Mismatches are violations; resolves to the number of observations.
+   */
+  watchOwnership(nodes: TestNode[], reader: TestNode): () => Promise<number> {
+    let stopped = false;
+    const watching = (async () => {
+      let observations = 0;
+      while (!stopped) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const before = nodes.map((node) => node.events.length);
+        const owners = await reader.leases.ownerOf(this.candidates).catch(() => undefined);
+        if (owners === undefined) continue;
+        observations += 1;
+        nodes.forEach((node, i) => {
+          if (node.events.length !== before[i]) return;
+          for (const id of node.running) {
+            if (owners.get(id) !== node.nodeId) this.violations.push(`${id} runs on ${node.nodeId} but pg_locks says ${owners.get(id) ?? 'nobody'}`);
+          }
+        });
+      }
+      return observations;
+    })();
+    return () => {
+      stopped = true;
+      return watching;
+    };
   }
 
   /** Resolves once every node in `nodes` has run `count` more checks. */

@@ -11,8 +11,10 @@ describe('session leases on PostgreSQL advisory locks', { skip }, () => {
     const cluster = await TestCluster.create(20);
     try {
       const a = await cluster.start('node-a');
+      const stopWatching = cluster.watchOwnership([a], a);
       const b = await cluster.start('node-b');
       await cluster.settled([a, b], '20 sessions spread over 2 nodes');
+      assert.ok((await stopWatching()) > 0);
       assert.deepEqual([a.running.size, b.running.size], [10, 10]);
       assert.deepEqual(new Set(await b.leases.nodes()), new Set(['node-a', 'node-b']));
       assert.deepEqual(new Set(a.leases.owned()), a.running);
@@ -29,11 +31,13 @@ describe('session leases on PostgreSQL advisory locks', { skip }, () => {
     try {
       const [a, b, c] = [await cluster.start('node-a'), await cluster.start('node-b'), await cluster.start('node-c')];
       await cluster.settled([a, b, c], '31 sessions spread over 3 nodes');
+      const stopWatching = cluster.watchOwnership([a, b, c], a);
       const hadOnC = [...c.running];
       await c.leases.close();
       assert.deepEqual(new Set(releasesOf(c).slice(-hadOnC.length).map((event) => `${event.sessionId} ${event.reason}`)), new Set(hadOnC.map((id) => `${id} shutdown`)));
       assert.equal(c.running.size, 0);
       await cluster.settled([a, b], 'node-c’s sessions taken by node-a and node-b');
+      assert.ok((await stopWatching()) > 0);
       assert.deepEqual((await a.leases.nodes()).sort(), ['node-a', 'node-b']);
       assert.deepEqual(cluster.violations, []);
     } finally {
