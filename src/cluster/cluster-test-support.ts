@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { isolatedPostgresUrl } from '../store/postgres-test-support.js';
@@ -40,6 +41,22 @@ export class TestCluster {
     const cluster = new TestCluster(await isolatedPostgresUrl());
     for (let i = 0; i < sessionCount; i++) cluster.candidates.push(`ses_${String(i).padStart(2, '0')}`);
     return cluster;
+  }
+
+  /**
+   * Runs a test's story on a fresh cluster of `sessionCount` candidates, then checks that no
+   * session ever ran on two nodes at once and closes every node, whatever happened.
+   *
+   * @example await TestCluster.run(20, async (cluster) => { const a = await cluster.start('node-a'); … });
+   */
+  static async run(sessionCount: number, story: (cluster: TestCluster) => Promise<void>): Promise<void> {
+    const cluster = await TestCluster.create(sessionCount);
+    try {
+      await story(cluster);
+      assert.deepEqual(cluster.violations, []);
+    } finally {
+      await cluster.closeAll();
+    }
   }
 
   /** Starts a node checking every 100 ms unless told otherwise. */
