@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { skipPostgres as skip } from '../store/postgres-test-support.js';
+import { TestCluster } from './cluster-test-support.js';
+
+// Checks so rare that only start() balances: what the test does is all that happens.
+const rarely = { checkIntervalMs: 60_000, heartbeatTimeoutMs: 1000, serverKeepalive: { idleSeconds: 130, intervalSeconds: 2, count: 3 } };
+
+describe('claiming and releasing a session on purpose', { skip }, () => {
+  test('a claim takes only a free session, at once; a release frees it for another node', async () => {
+    await TestCluster.run(4, async (cluster) => {
+      const a = await cluster.start('node-a', rarely);
+      const b = await cluster.start('node-b', rarely);
+      assert.deepEqual([a.running.size, b.running.size], [4, 0]);
+
+      assert.equal(await b.leases.claim('ses_00'), false);
+      await a.leases.release('ses_00');
+      assert.deepEqual(a.events.at(-1), { type: 'released', sessionId: 'ses_00', reason: 'dropped' });
+      assert.equal((await a.leases.ownerOf(['ses_00'])).size, 0);
+
+      assert.equal(await b.leases.claim('ses_00'), true);
+      assert.deepEqual(b.events, [{ type: 'acquired', sessionId: 'ses_00' }]);
+      assert.equal((await a.leases.ownerOf(['ses_00'])).get('ses_00'), 'node-b');
+    });
+  });
+
+  test('claiming a session twice locks it once: one release frees it', async () => {
+    await TestCluster.run(0, async (cluster) => {
+      const a = await cluster.start('node-a', rarely);
+      assert.equal(await a.leases.claim('ses_fresh'), true);
+      assert.equal(await a.leases.claim('ses_fresh'), true);
+      assert.deepEqual(a.leases.owned(), ['ses_fresh']);
+      assert.equal(a.events.length, 1);
+      await a.leases.release('ses_fresh');
+      assert.equal((await a.leases.ownerOf(['ses_fresh'])).size, 0);
+      assert.deepEqual(a.leases.owned(), []);
+    });
+  });
+
+  test('a closed node claims nothing', async () => {
+    const cluster = await TestCluster.create(1);
+    const a = await cluster.start('node-a', rarely);
+    await a.leases.close();
+    await assert.rejects(a.leases.claim('ses_00'), { code: 'SHUTTING_DOWN' });
+    assert.deepEqual(a.events.map((event) => event.type), ['acquired', 'released']);
+  });
+});
