@@ -8,7 +8,7 @@ import { assertCanDelete, assertCanEdit, assertCanForward, assertCanReact, fitsC
 import { toContactPayload } from '../domain/vcard.js';
 import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
 import { deriveMessageId, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
-import { ActionQueue, type SubmitOptions, type Submitted } from '../queue/action-queue.js';
+import { ActionQueue, type SessionOwner, type SubmitOptions, type Submitted } from '../queue/action-queue.js';
 import { MemoryOutbox, type Outbox } from '../queue/outbox.js';
 import { throwIfAborted } from './abort.js';
 import { notFound, refsOf, type PartRef } from './message-refs.js';
@@ -40,6 +40,8 @@ export interface ActionRunnerOptions {
   maxQueuedPerSession?: number;
   /** Aborted when the process stops: actions not yet sent stay in the outbox (see `ActionQueue`). */
   stop?: AbortSignal;
+  /** In a cluster: which sessions this node holds, and the way to the node that holds the others. */
+  owner?: SessionOwner;
 }
 
 /** See `CONNECTOR_SEND_QUEUE_LIMIT` in docs/service.md. */
@@ -75,6 +77,7 @@ export class ActionRunner {
       clock: this.clock,
       maxQueuedPerSession: options.maxQueuedPerSession ?? defaultMaxQueuedPerSession,
       ...(options.stop ? { stop: options.stop } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
     });
     const policy = { budget: new ByteBudget(attachmentBudgets.processMaxBytes), ...options.attachments };
     this.prepareAttachments = options.prepareAttachments ?? ((list, format, { signal }) => prepareAttachments(list, format, { ...policy, ...(signal ? { signal } : {}) }));
@@ -98,6 +101,11 @@ export class ActionRunner {
   /** Performs what the outbox still holds (after a restart): see `ActionQueue.recover`. */
   recover(sessionIds?: readonly string[]): Promise<number> {
     return this.queue.recover(sessionIds);
+  }
+
+  /** Performs an action another node accepted for a session this node holds (see `ActionQueue.performQueued`). */
+  performQueued(sessionId: string, key: string): Promise<void> {
+    return this.queue.performQueued(sessionId, key);
   }
 
   /** Actions of the session waiting or being sent by this runner. */

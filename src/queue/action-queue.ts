@@ -20,10 +20,18 @@ export interface ActionQueueOptions {
   clock: Clock;
   /** Actions one session may have waiting or running; one more is RATE_LIMITED. */
   maxQueuedPerSession: number;
+  /** In a cluster: whether this node owns a session, and how an action reaches the node that does. */
+  owner?: SessionOwner;
   /** Aborted (with SHUTTING_DOWN) when the process stops: what has not been sent stays queued for the next owner. */
   stop?: AbortSignal;
   /** How soon a request whose key another node is sending looks again for its result (it backs off to 8×). */
   pollMs?: number;
+}
+
+/** Where a session's actions are performed, in a cluster (see `OwnerRouting`). */
+export interface SessionOwner {
+  isLocal(sessionId: string): boolean;
+  forward(entry: OutboxEntry): Promise<void>;
 }
 
 export interface SubmitOptions {
@@ -49,6 +57,8 @@ interface Attempt {
   signal: AbortSignal;
   /** Settles once the action is durable (or was done before). */
   accepted: Promise<Accepted>;
+  /** `remote`: another node performs it and this one only waits for the outcome, so it may still perform it here (a failover). */
+  where?: { remote: boolean };
   result: Promise<ActionResult>;
 }
 
@@ -92,16 +102,36 @@ export class ActionQueue {
   async recover(sessionIds?: readonly string[]): Promise<number> {
     let count = 0;
     for (const entry of await this.options.outbox.queued(sessionIds)) {
-      const id = flightKey(entry.sessionId, entry.key);
-      if (this.inFlight.has(id)) continue;
-      const deadline = this.deadlineOf(entry, undefined);
-      const result = this.lanes.run(entry.sessionId, () => this.execute(entry, deadline.signal), { force: true });
-      result.then(deadline.clear, deadline.clear);
-      this.track(id, { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result });
-      result.catch(() => undefined);
+      if (this.performingHere(entry.sessionId, entry.key)) continue;
+      this.performEntry(entry).catch(() => undefined);
       count += 1;
     }
     return count;
+  }
+
+  /**
+   * Performs the queued action under the key, once: what the session's owner does for an action
+   * another node accepted. Its outcome is recorded (result or failure), not thrown.
+   */
+  async performQueued(sessionId: string, key: string): Promise<void> {
+    const running = this.inFlight.get(flightKey(sessionId, key));
+    if (running && !running.where?.remote) return void (await running.result.catch(() => undefined));
+    if (await this.options.results.get(sessionId, key)) return;
+    const entry = await this.options.outbox.get(sessionId, key);
+    if (entry?.state === 'queued') await this.performEntry(entry).catch(() => undefined);
+  }
+
+  private performingHere(sessionId: string, key: string): boolean {
+    const running = this.inFlight.get(flightKey(sessionId, key));
+    return running !== undefined && !running.where?.remote;
+  }
+
+  private performEntry(entry: OutboxRow): Promise<ActionResult> {
+    const deadline = this.deadlineOf(entry, undefined);
+    const result = this.lanes.run(entry.sessionId, () => this.execute(entry, deadline.signal), { force: true });
+    result.then(deadline.clear, deadline.clear);
+    this.track(flightKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result });
+    return result;
   }
 
   /** Resolves once nothing is waiting or being sent. */
@@ -147,6 +177,7 @@ export class ActionQueue {
     let refuse!: (error: unknown) => void;
     const accepted = new Promise<Accepted>((resolve, reject) => ((accept = resolve), (refuse = reject)));
     accepted.catch(() => undefined);
+    const where = { remote: false };
     const result = (async (): Promise<ActionResult> => {
       try {
         const earlier = await results.get(entry.sessionId, entry.key);
@@ -161,13 +192,21 @@ export class ActionQueue {
           if (existing.requestHash !== entry.requestHash) throw conflict(entry.key);
           if (existing.state !== 'failed') {
             accept({ queued: existing });
+            where.remote = true;
             // Another node sends it (or sent it a moment ago): its result is this request's answer.
-            return await this.awaitElsewhere(entry.sessionId, entry.key, signal);
+            return await this.awaitElsewhere(entry.sessionId, entry.key, signal, false);
           }
           // The earlier attempt ended without a result, so this request tries again, if it is first to.
           if (!(await outbox.retake(entry))) throw new KeyChanged();
         }
         accept({ queued: asQueued(entry) });
+        const { owner } = this.options;
+        if (owner && !owner.isLocal(entry.sessionId)) {
+          // Another node holds the session's socket: it sends, and records the outcome here.
+          where.remote = true;
+          await owner.forward(entry);
+          return await this.awaitElsewhere(entry.sessionId, entry.key, signal, true);
+        }
         // Room was checked before the claim; the claim is durable now, so it is never refused after it.
         return await this.lanes.run(entry.sessionId, () => this.execute(entry, signal), { force: true });
       } catch (error) {
@@ -178,7 +217,7 @@ export class ActionQueue {
       }
     })();
     result.catch(() => undefined);
-    return { requestHash: entry.requestHash, signal, accepted, result };
+    return { requestHash: entry.requestHash, signal, accepted, result, where };
   }
 
   private track(id: string, attempt: Attempt): void {
@@ -234,8 +273,11 @@ export class ActionQueue {
     }
   }
 
-  /** Waits for another node's attempt at the key: its result, or KeyChanged when it ended without one. */
-  private async awaitElsewhere(sessionId: string, key: string, signal: AbortSignal | undefined): Promise<ActionResult> {
+  /**
+   * Waits for another node's attempt at the key: its result; when it failed, its error if the
+   * attempt was this request's own (`ours`), otherwise KeyChanged (this request may try again).
+   */
+  private async awaitElsewhere(sessionId: string, key: string, signal: AbortSignal | undefined, ours: boolean): Promise<ActionResult> {
     const { results, outbox } = this.options;
     const base = this.options.pollMs ?? 50;
     for (let wait = base; ; wait = Math.min(wait * 2, base * 8)) {
@@ -244,6 +286,7 @@ export class ActionQueue {
       const done = await results.get(sessionId, key);
       if (done) return done.result;
       const row = await outbox.get(sessionId, key);
+      if (ours && row?.error) throw new ConnectorError(row.error.code, row.error.message, row.error.details);
       if (!row || row.state === 'failed') throw new KeyChanged();
     }
   }

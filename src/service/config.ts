@@ -53,6 +53,16 @@ export interface ServiceConfig {
   qrTimeoutMs: number | undefined;
   /** Sessions that may be linking (showing QR codes) at once; one more is RATE_LIMITED. */
   maxLinking: number;
+  /** Cluster mode (docs/cluster.md): BullMQ's Redis; needs a PostgreSQL `databaseUrl`. */
+  redisUrl: string | undefined;
+  /** Nodes with one cluster name share sessions (and BullMQ keys); others on the same servers do not meet them. */
+  clusterName: string;
+  /** This node's id in the cluster; host name and process id by default. */
+  nodeId: string | undefined;
+  /** How often a node checks its leases and takes its share of the sessions. */
+  leaseCheckMs: number;
+  /** A node whose lock connection does not answer within this gives its sessions up. */
+  leaseTimeoutMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -93,6 +103,11 @@ const environment = z.object({
   CONNECTOR_ACK_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
   CONNECTOR_QR_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
   CONNECTOR_MAX_LINKING: z.coerce.number().int().min(1).default(50),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  CONNECTOR_CLUSTER: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'letters, digits, . _ - (at most 20)').default('whatsapp-connector'),
+  CONNECTOR_NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - (at most 40)').optional(),
+  CONNECTOR_LEASE_CHECK_MS: z.coerce.number().int().min(100).default(2_000),
+  CONNECTOR_LEASE_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
 });
 
 /**
@@ -144,6 +159,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     ackTimeoutMs: e.CONNECTOR_ACK_TIMEOUT_MS,
     qrTimeoutMs: e.CONNECTOR_QR_TIMEOUT_MS,
     maxLinking: e.CONNECTOR_MAX_LINKING,
+    redisUrl: e.REDIS_URL,
+    clusterName: e.CONNECTOR_CLUSTER,
+    nodeId: e.CONNECTOR_NODE_ID,
+    leaseCheckMs: e.CONNECTOR_LEASE_CHECK_MS,
+    leaseTimeoutMs: e.CONNECTOR_LEASE_TIMEOUT_MS,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Agent } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import { ActionRunner } from '../actions/runner.js';
+import type { ClusterNode } from '../cluster/index.js';
 import { ByteBudget } from '../attachments/index.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
@@ -19,6 +20,7 @@ import { LinkHub } from './link-hub.js';
 import { createMetrics } from './metrics.js';
 import { loadSecretKey } from './secrets.js';
 import { SessionService } from './sessions.js';
+import { claimNew, clusterNode } from './cluster-mode.js';
 
 export interface StartOptions {
   /** Over the defaults (not the environment; the CLI reads that). */
@@ -45,6 +47,8 @@ export interface RunningService {
   store: Store;
   /** Performs the actions; its queue holds what waits to be sent. */
   runner: ActionRunner;
+  /** This node of the cluster, in cluster mode (`REDIS_URL`). */
+  cluster: ClusterNode | undefined;
   app: FastifyInstance;
   /** Sessions reconnected or resumed at start. */
   restoredSessions: number;
@@ -95,10 +99,27 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       ...(config.attachmentsDir ? { directory: config.attachmentsDir } : {}),
     };
     const shutdown = new AbortController();
-    const runner = new ActionRunner({ engine, clock, idempotency: store.idempotency, outbox: store.outbox, maxQueuedPerSession: config.sendQueueLimit, stop: shutdown.signal, attachments });
+    const cluster: ClusterNode | undefined = config.redisUrl ? clusterNode(config, store, engine, () => runner, reportTo) : undefined;
+    const runner: ActionRunner = new ActionRunner({
+      engine,
+      clock,
+      idempotency: store.idempotency,
+      outbox: store.outbox,
+      maxQueuedPerSession: config.sendQueueLimit,
+      stop: shutdown.signal,
+      attachments,
+      ...(cluster ? { owner: cluster.owner } : {}),
+    });
 
     let publicUrl = config.publicUrl ?? '';
-    const sessions = new SessionService({ store, engine, clock, linkUrl: (id) => `${publicUrl}/link/${id}`, maxLinking: config.maxLinking });
+    const sessions = new SessionService({
+      store,
+      engine,
+      clock,
+      linkUrl: (id) => `${publicUrl}/link/${id}`,
+      maxLinking: config.maxLinking,
+      ...(cluster ? { startNew: (id: string) => claimNew(cluster, id) } : {}),
+    });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
     const actionLog = new ActionLogWriter(store, (error) => reportTo.log?.error({ err: error }, 'action log not written'));
     const actions = new ActionService({ runner, store, clock, metrics, actionLog, unavailable: sessions.unavailable });
@@ -134,7 +155,12 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
     if (!config.publicUrl) publicUrl = url;
-    const restore = await sessions.restoreAll();
+    // In a cluster the leases decide which node starts which session; alone, this node starts them all.
+    const restore = cluster ? { restored: 0, otherEngine: [], failed: [] } : await sessions.restoreAll();
+    if (cluster) {
+      await cluster.start();
+      undo.unshift(() => cluster.close());
+    }
     const restoredSessions = restore.restored;
     if (restore.otherEngine.length > 0) {
       const named = restore.otherEngine.map(({ sessionId, engine: owner }) => `${sessionId} (${owner})`).join(', ');
@@ -143,7 +169,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     for (const { sessionId, reason } of restore.failed) app.log.error({ sessionId, reason }, `Session ${sessionId} failed to start: ${reason}`);
     await hub.settled();
     // Accepted before a crash or a stop and not yet sent: sent now, each once, in order.
-    const queued = await runner.recover();
+    const queued = cluster ? 0 : await runner.recover();
     app.log.info({ url, engine: engine.kind, database: store.dialect, restoredSessions, queued }, 'whatsapp-connector listening');
 
     let closing: Promise<void> | undefined;
@@ -156,6 +182,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       sandbox,
       store,
       runner,
+      cluster,
       app,
       restoredSessions,
       close: () => {
@@ -167,6 +194,8 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
           // What still waits stays in the outbox for the next start; the lanes only empty out.
           shutdown.abort(new ConnectorError('SHUTTING_DOWN', 'The service is shutting down'));
           await runner.idle();
+          // The sockets close and the leases go, so other nodes take the sessions at once.
+          await cluster?.close();
           await actionLog.flush();
           await hub.settled();
           hub.close();

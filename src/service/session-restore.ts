@@ -34,6 +34,11 @@ export class UnavailableSessions {
   }
 }
 
+/** A session a start brings back: linked, or linking (or failed linking) when the service stopped. */
+export function isWaking(row: SessionRecord): boolean {
+  return row.state !== 'logged_out' && (row.jid !== null || row.state === 'linking' || row.state === 'failed');
+}
+
 /** The coded error for a session the running engine does not own. */
 export function otherEngineError(sessionId: string, owner: EngineKind, running: EngineKind): ConnectorError {
   return new ConnectorError(
@@ -51,7 +56,7 @@ export function otherEngineError(sessionId: string, owner: EngineKind, running: 
  */
 export async function restoreSessions(store: Store, engine: WhatsAppEngine, unavailable: UnavailableSessions): Promise<RestoreReport> {
   const rows = await store.sessions.list();
-  const waking = rows.filter((row) => row.state !== 'logged_out' && (row.jid !== null || row.state === 'linking' || row.state === 'failed'));
+  const waking = rows.filter(isWaking);
   const report: RestoreReport = { restored: 0, otherEngine: [], failed: [] };
   for (const row of waking) {
     const owner = row.engine ?? (await store.sessions.claim(row.id, engine.kind));

@@ -19,6 +19,8 @@ export interface SessionServiceOptions {
   linkUrl(sessionId: string): string;
   /** Sessions that may be linking at once (`CONNECTOR_MAX_LINKING`); one more is RATE_LIMITED. */
   maxLinking: number;
+  /** Starts a new session's linking; in a cluster, by taking its lease (docs/cluster.md). `engine.startSession` by default. */
+  startNew?: (sessionId: string) => Promise<void>;
 }
 
 /**
@@ -47,7 +49,7 @@ export class SessionService {
     const sessionId = newId('ses');
     await this.startLinking(async () => {
       await store.sessions.create(sessionId, label, engine.kind);
-      await engine.startSession(sessionId);
+      await (this.options.startNew ?? ((id: string) => engine.startSession(id)))(sessionId);
     });
     return this.get(sessionId);
   }
