@@ -3,8 +3,8 @@
  * process as shipped (large rounds in batches) and with every round one by one (the per-record
  * sub-process it used for everything before), the same work without a process engine (one record
  * at a time, and 50 at a time as the batch sends them), and bpmn-engine's own loops with nothing in
- * them: reminder.bpmn's multi-instance sub-process with do-nothing services, and a multi-instance
- * service task.
+ * them: reminder.bpmn's multi-instance sub-process with do-nothing services, the same elements
+ * as a process instance per record on a definition parsed once, and a multi-instance service task.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +19,11 @@ import { systemClock } from '../src/domain/clock.js';
 import { SandboxEngine, SandboxNetwork } from '../src/engines/sandbox/index.js';
 import { openDatabase } from '../src/store/index.js';
 
-export const variants = ['bpmn process', 'bpmn, one by one', 'direct (no BPMN)', 'direct, 50 at a time', 'bare sub-process loop', 'bare bpmn-engine loop'] as const;
+export const variants = ['bpmn process', 'bpmn, one by one', 'direct (no BPMN)', 'direct, 50 at a time', 'bare sub-process loop', 'bare process per record', 'bare bpmn-engine loop'] as const;
 export type Variant = (typeof variants)[number];
 
 /** The variants that cost ~10 ms a record: measured only up to `BENCH_PER_RECORD_MAX` records (1,000 unless set). */
-export const perRecordVariants: ReadonlySet<Variant> = new Set(['bpmn, one by one', 'bare sub-process loop']);
+export const perRecordVariants: ReadonlySet<Variant> = new Set(['bpmn, one by one', 'bare sub-process loop', 'bare process per record']);
 
 export interface Measurement {
   wallMs: number;
@@ -64,6 +64,7 @@ const peakRss = () => process.resourceUsage().maxRSS * 1024;
 export async function runVariant(variant: Variant, n: number): Promise<Measurement> {
   if (variant === 'bare bpmn-engine loop') return { ...(await timed(() => bareLoop(taskLoopSource, n))), peakRss: peakRss() };
   if (variant === 'bare sub-process loop') return { ...(await timed(() => bareLoop(subProcessLoopSource, n))), peakRss: peakRss() };
+  if (variant === 'bare process per record') return { ...(await timed(() => processPerRecord(n))), peakRss: peakRss() };
   const dir = mkdtempSync(join(tmpdir(), 'wac-reminder-bench-'));
   try {
     const catalog = new AppointmentCatalog(join(dir, 'catalog.db'));
@@ -79,7 +80,7 @@ export async function runVariant(variant: Variant, n: number): Promise<Measureme
       const run = await reminderScenario({ catalog, gateway, connection: sessionId, clock: systemClock, ...(oneByOneUpTo ? { oneByOneUpTo } : {}) })();
       if (run.status !== 'completed') throw new Error(`the process ended in error: ${JSON.stringify(run.error)}`);
     };
-    const passes: Record<Exclude<Variant, 'bare bpmn-engine loop' | 'bare sub-process loop'>, () => Promise<void>> = {
+    const passes: Record<Exclude<Variant, `bare ${string}`>, () => Promise<void>> = {
       'bpmn process': scenario(),
       'bpmn, one by one': scenario(Number.MAX_SAFE_INTEGER),
       'direct (no BPMN)': () => directPass(catalog, gateway, 1),
@@ -138,8 +139,8 @@ const noop = 'implementation="${environment.services.noop}"';
 
 const taskLoopSource = loopProcess(`<serviceTask id="loop" ${noop}>${loop}</serviceTask>`);
 
-/** reminder.bpmn's sub-process, element for element, with do-nothing services. */
-const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}
+/** reminder.bpmn's per-record sub-process, element for element, with do-nothing services. */
+const perRecordElements = `
       <startEvent id="remindStart" />
       <sequenceFlow id="toSend" sourceRef="remindStart" targetRef="send" />
       <serviceTask id="send" ${noop} />
@@ -151,21 +152,45 @@ const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}
       <sequenceFlow id="toNote" sourceRef="cannotSend" targetRef="noteFailure" />
       <serviceTask id="noteFailure" ${noop} />
       <sequenceFlow id="toFailedEnd" sourceRef="noteFailure" targetRef="failedEnd" />
-      <endEvent id="failedEnd" />
+      <endEvent id="failedEnd" />`;
+
+const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}${perRecordElements}
     </subProcess>`);
+
+const perRecordProcessSource = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bare">
+  <process id="perRecord" isExecutable="true">${perRecordElements}
+  </process>
+</definitions>`;
+
+const countingServices = () => {
+  const counter = { calls: 0 };
+  return { counter, services: { noop: (_context: unknown, next: () => void) => (counter.calls++, next()) } };
+};
 
 /** bpmn-engine alone: a sequential loop of N runs whose services do nothing. */
 async function bareLoop(source: string, n: number): Promise<void> {
-  let calls = 0;
-  const engine = new Engine({
-    source,
-    variables: { n },
-    services: { noop: (_context: unknown, next: () => void) => (calls++, next()) },
-  });
+  const { counter, services } = countingServices();
+  const engine = new Engine({ source, variables: { n }, services });
   const ended = engine.waitFor('end');
   await engine.execute();
   await ended;
-  if (calls < n) throw new Error(`the bare loop ran ${calls} services for ${n} runs`);
+  if (counter.calls < n) throw new Error(`the bare loop ran ${counter.calls} services for ${n} runs`);
+}
+
+/** The other shape for large catalogs: a process instance per record, on a definition parsed once. */
+async function processPerRecord(n: number): Promise<void> {
+  const { counter, services } = countingServices();
+  // bpmn-engine parses through a method of its own; a host would call bpmn-moddle's fromXML once.
+  const parser = new Engine({ source: perRecordProcessSource }) as unknown as { _getModdleContext(source: string): Promise<unknown> };
+  const moddleContext = await parser._getModdleContext(perRecordProcessSource);
+  for (let i = 0; i < n; i++) {
+    const engine = new Engine({ moddleContext, services } as ConstructorParameters<typeof Engine>[0]);
+    const ended = engine.waitFor('end');
+    await engine.execute();
+    await ended;
+  }
+  if (counter.calls < 2 * n) throw new Error(`the processes ran ${counter.calls} services for ${n} records`);
 }
 
 /** Every client got exactly one message and every record is marked: fails loudly otherwise. */

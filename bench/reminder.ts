@@ -7,8 +7,10 @@
  * - direct: the same sends and marks without a process engine (the component's `execute` per
  *   record), one record at a time, and 50 at a time as the process's batch sends them;
  * - bare sub-process loop: reminder.bpmn's multi-instance sub-process with do-nothing services, N runs;
+ * - bare process per record: the same elements as a process of their own, a new instance per record
+ *   on a definition parsed once (the other shape a large catalog could take);
  * - bare bpmn-engine loop: a sequential multi-instance service task doing nothing, N iterations.
- * The two per-record variants cost ~10 ms a record, so they run only up to `BENCH_PER_RECORD_MAX`
+ * The three per-record variants cost ~10 ms a record, so they run only up to `BENCH_PER_RECORD_MAX`
  * records (1,000 unless set).
  *
  * Each measurement runs in a child process of its own, so its peak RSS is its own; the variants
