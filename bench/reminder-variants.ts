@@ -1,15 +1,17 @@
 /**
- * The three measurements of `bench/reminder.ts`, each run in a fresh child process: the example's
- * process, the same work without a process engine, and bpmn-engine's own loops with nothing in
- * them: reminder.bpmn's multi-instance sub-process with do-nothing services in place of the
- * WhatsApp task and the marks, and a multi-instance service task.
+ * The measurements of `bench/reminder.ts`, each run in a fresh child process: the example's
+ * process as shipped (large rounds in batches) and with every round one by one (the per-record
+ * sub-process it used for everything before), the same work without a process engine (one record
+ * at a time, and 50 at a time as the batch sends them), and bpmn-engine's own loops with nothing in
+ * them: reminder.bpmn's multi-instance sub-process with do-nothing services, the same elements
+ * as a process instance per record on a definition parsed once, and a multi-instance service task.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine } from 'bpmn-engine';
-import { AppointmentCatalog, type NewAppointment } from '../examples/appointment-reminder/catalog.js';
+import { AppointmentCatalog, type Appointment, type NewAppointment } from '../examples/appointment-reminder/catalog.js';
 import { reminderScenario } from '../examples/appointment-reminder/scenario.js';
 import { ActionRunner } from '../src/actions/runner.js';
 import { execute, inProcessGateway } from '../src/component/index.js';
@@ -17,8 +19,11 @@ import { systemClock } from '../src/domain/clock.js';
 import { SandboxEngine, SandboxNetwork } from '../src/engines/sandbox/index.js';
 import { openDatabase } from '../src/store/index.js';
 
-export const variants = ['bpmn process', 'direct (no BPMN)', 'bare sub-process loop', 'bare bpmn-engine loop'] as const;
+export const variants = ['bpmn process', 'bpmn, one by one', 'direct (no BPMN)', 'direct, 50 at a time', 'bare sub-process loop', 'bare process per record', 'bare bpmn-engine loop'] as const;
 export type Variant = (typeof variants)[number];
+
+/** The variants that cost ~10 ms a record: measured only up to `BENCH_PER_RECORD_MAX` records (1,000 unless set). */
+export const perRecordVariants: ReadonlySet<Variant> = new Set(['bpmn, one by one', 'bare sub-process loop', 'bare process per record']);
 
 export interface Measurement {
   wallMs: number;
@@ -59,6 +64,7 @@ const peakRss = () => process.resourceUsage().maxRSS * 1024;
 export async function runVariant(variant: Variant, n: number): Promise<Measurement> {
   if (variant === 'bare bpmn-engine loop') return { ...(await timed(() => bareLoop(taskLoopSource, n))), peakRss: peakRss() };
   if (variant === 'bare sub-process loop') return { ...(await timed(() => bareLoop(subProcessLoopSource, n))), peakRss: peakRss() };
+  if (variant === 'bare process per record') return { ...(await timed(() => processPerRecord(n))), peakRss: peakRss() };
   const dir = mkdtempSync(join(tmpdir(), 'wac-reminder-bench-'));
   try {
     const catalog = new AppointmentCatalog(join(dir, 'catalog.db'));
@@ -70,13 +76,17 @@ export async function runVariant(variant: Variant, n: number): Promise<Measureme
     engine.scan(sessionId, botPhone);
     const gateway = inProcessGateway(new ActionRunner({ engine, idempotency: store.idempotency }));
 
-    const pass =
-      variant === 'bpmn process'
-        ? async () => {
-            const run = await reminderScenario({ catalog, gateway, connection: sessionId, clock: systemClock })();
-            if (run.status !== 'completed') throw new Error(`the process ended in error: ${JSON.stringify(run.error)}`);
-          }
-        : () => directPass(catalog, gateway);
+    const scenario = (oneByOneUpTo?: number) => async () => {
+      const run = await reminderScenario({ catalog, gateway, connection: sessionId, clock: systemClock, ...(oneByOneUpTo ? { oneByOneUpTo } : {}) })();
+      if (run.status !== 'completed') throw new Error(`the process ended in error: ${JSON.stringify(run.error)}`);
+    };
+    const passes: Record<Exclude<Variant, `bare ${string}`>, () => Promise<void>> = {
+      'bpmn process': scenario(),
+      'bpmn, one by one': scenario(Number.MAX_SAFE_INTEGER),
+      'direct (no BPMN)': () => directPass(catalog, gateway, 1),
+      'direct, 50 at a time': () => directPass(catalog, gateway, 50),
+    };
+    const pass = passes[variant];
     const measured = await timed(pass);
     const peak = peakRss();
 
@@ -91,8 +101,11 @@ export async function runVariant(variant: Variant, n: number): Promise<Measureme
   }
 }
 
-/** The same reminders with no process engine: the component's `execute` and the mark, per record. */
-async function directPass(catalog: AppointmentCatalog, gateway: ReturnType<typeof inProcessGateway>): Promise<void> {
+/**
+ * The same reminders with no process engine: the component's `execute` per record and the mark,
+ * `width` records at a time (as bpmn-engine runs a parallel loop: the next group once the last is done).
+ */
+async function directPass(catalog: AppointmentCatalog, gateway: ReturnType<typeof inProcessGateway>, width: number): Promise<void> {
   const properties = {
     connection: sessionId,
     action: 'sendMessage',
@@ -101,10 +114,13 @@ async function directPass(catalog: AppointmentCatalog, gateway: ReturnType<typeo
     chat: 'allValues.clientPhone',
     text: 'Добрый день, ${allValues.clientName}! Напоминаем о вашей записи на завтра, ${allValues.appointmentDate}, в ${allValues.appointmentTime}. Специалист: ${allValues.specialistName}. Будем ждать вас!',
   };
-  for (const appointment of catalog.dueForReminder(systemClock.now())) {
+  const remind = async (appointment: Appointment) => {
     const outcome = await execute(properties, { allValues: appointment }, { gateway, idempotencyKey: `appointment-reminder:${appointment.id}` });
     if (outcome.outcome !== 'completed') throw new Error(`${appointment.clientPhone}: ${outcome.error.code}`);
     catalog.markReminded(appointment.id, outcome.result.id, systemClock.now());
+  };
+  for (let due = catalog.dueForReminder(systemClock.now(), 500); due.length > 0; due = catalog.dueForReminder(systemClock.now(), 500)) {
+    for (let i = 0; i < due.length; i += width) await Promise.all(due.slice(i, i + width).map(remind));
   }
 }
 
@@ -123,8 +139,8 @@ const noop = 'implementation="${environment.services.noop}"';
 
 const taskLoopSource = loopProcess(`<serviceTask id="loop" ${noop}>${loop}</serviceTask>`);
 
-/** reminder.bpmn's sub-process, element for element, with do-nothing services. */
-const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}
+/** reminder.bpmn's per-record sub-process, element for element, with do-nothing services. */
+const perRecordElements = `
       <startEvent id="remindStart" />
       <sequenceFlow id="toSend" sourceRef="remindStart" targetRef="send" />
       <serviceTask id="send" ${noop} />
@@ -136,21 +152,45 @@ const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}
       <sequenceFlow id="toNote" sourceRef="cannotSend" targetRef="noteFailure" />
       <serviceTask id="noteFailure" ${noop} />
       <sequenceFlow id="toFailedEnd" sourceRef="noteFailure" targetRef="failedEnd" />
-      <endEvent id="failedEnd" />
+      <endEvent id="failedEnd" />`;
+
+const subProcessLoopSource = loopProcess(`<subProcess id="loop">${loop}${perRecordElements}
     </subProcess>`);
+
+const perRecordProcessSource = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bare">
+  <process id="perRecord" isExecutable="true">${perRecordElements}
+  </process>
+</definitions>`;
+
+const countingServices = () => {
+  const counter = { calls: 0 };
+  return { counter, services: { noop: (_context: unknown, next: () => void) => (counter.calls++, next()) } };
+};
 
 /** bpmn-engine alone: a sequential loop of N runs whose services do nothing. */
 async function bareLoop(source: string, n: number): Promise<void> {
-  let calls = 0;
-  const engine = new Engine({
-    source,
-    variables: { n },
-    services: { noop: (_context: unknown, next: () => void) => (calls++, next()) },
-  });
+  const { counter, services } = countingServices();
+  const engine = new Engine({ source, variables: { n }, services });
   const ended = engine.waitFor('end');
   await engine.execute();
   await ended;
-  if (calls < n) throw new Error(`the bare loop ran ${calls} services for ${n} runs`);
+  if (counter.calls < n) throw new Error(`the bare loop ran ${counter.calls} services for ${n} runs`);
+}
+
+/** The other shape for large catalogs: a process instance per record, on a definition parsed once. */
+async function processPerRecord(n: number): Promise<void> {
+  const { counter, services } = countingServices();
+  // bpmn-engine parses through a method of its own; a host would call bpmn-moddle's fromXML once.
+  const parser = new Engine({ source: perRecordProcessSource }) as unknown as { _getModdleContext(source: string): Promise<unknown> };
+  const moddleContext = await parser._getModdleContext(perRecordProcessSource);
+  for (let i = 0; i < n; i++) {
+    const engine = new Engine({ moddleContext, services } as ConstructorParameters<typeof Engine>[0]);
+    const ended = engine.waitFor('end');
+    await engine.execute();
+    await ended;
+  }
+  if (counter.calls < 2 * n) throw new Error(`the processes ran ${counter.calls} services for ${n} records`);
 }
 
 /** Every client got exactly one message and every record is marked: fails loudly otherwise. */

@@ -11,9 +11,8 @@
  * is noisy, ±30 %); the goal is the engine at most 1.15× the bare socket's CPU. It runs first,
  * in a process that has made no other socket: Baileys 7 gives every socket an AsyncLocalStorage
  * and never disables it, and on Node < 24 each enabled one is visited on every promise the
- * process makes afterwards (Baileys issue #2806). The engine disables those of closed sockets
- * (src/engines/baileys/socket-storage.ts), but each open session keeps one, and the bare client
- * here does not: measured after the 200-session step, the same sends cost about 3× the CPU.
+ * process makes afterwards (Baileys issue #2806). The engine's sockets use views of one shared
+ * storage instead (src/engines/baileys/socket-storage.ts), but the bare client here does not.
  *
  * Memory per linked session: one engine links 1, then 49 more, then 150 more sessions (the steps
  * of `BENCH_SESSIONS`, default 1,50,200), each to its own account, 10 links at a time. Before the
@@ -24,9 +23,11 @@
  * sessions added, the marginal price without the one-time part. Growing one engine rather than
  * starting one per step is how the service lives (sessions come one by one), and rss — which V8
  * gives back to the system only lazily — stays comparable between steps. The goal is at most
- * 8 MB per session, judged on rss at the last step. Credentials are handed to a store that keeps
- * nothing, because the service keeps them in its database: a copy in this heap is no cost of
- * the engine.
+ * 8 MB per session, judged on rss at the last step. After each step the first session sends
+ * `BENCH_MESSAGES` texts with all the step's sessions open: CPU per message at the last step is
+ * to be at most 1.2× the first step's (`BENCH_SESSIONS=1,100,1000` for the issue's figure).
+ * Credentials are handed to a store that keeps nothing, because the service keeps them in its
+ * database: a copy in this heap is no cost of the engine.
  *
  * The emulator runs in a child process of this file, driven over IPC (add an account, scan a QR):
  * so neither its memory (accounts, connections, an inbox of every message) nor its CPU (it
@@ -56,6 +57,8 @@ const rounds = 3;
 const linksAtOnce = 10;
 const goalMbPerSession = 8;
 const goalCpuRatio = 1.15;
+/** CPU per message with the last step's sessions open, against the first step's. */
+const goalCpuGrowth = 1.2;
 const emulatorRole = '--serve-emulator';
 
 const MB = 1024 * 1024;
@@ -222,10 +225,16 @@ async function measureMemory(emulator: EmulatorProcess): Promise<void> {
   const engine = new BaileysEngine({ credentials: credentialsKeptElsewhere, url: emulator.url, pace: { intervalMs: 0 } });
   const linker = new Linker(engine, emulator);
   const mb = (bytes: number) => (bytes / MB).toFixed(1);
-  const row = (label: string, memory: Memory, perSession = '', perAdded = '', seconds = '') =>
-    `${label.padEnd(10)}${mb(memory.heapUsed).padStart(9)}${mb(memory.rss).padStart(9)}${perSession.padStart(24)}${perAdded.padStart(22)}${seconds.padStart(8)}`;
-  console.log(`\nmemory per linked session — ${linksAtOnce} links at a time, each session its own account\n`);
-  console.log(`${'sessions'.padEnd(10)}${'heap MB'.padStart(9)}${'rss MB'.padStart(9)}${'MB/session heap / rss'.padStart(24)}${'MB/added heap / rss'.padStart(22)}${'link s'.padStart(8)}`);
+  const row = (label: string, memory: Memory, perSession = '', perAdded = '', seconds = '', cpu = '') =>
+    `${label.padEnd(10)}${mb(memory.heapUsed).padStart(9)}${mb(memory.rss).padStart(9)}${perSession.padStart(24)}${perAdded.padStart(22)}${seconds.padStart(8)}${cpu.padStart(12)}`;
+  // With every step's sessions open, the first session sends to one recipient: what a message costs
+  // the engine as sessions grow (each open socket's storage once made every promise dearer).
+  const recipientJid = '79020000098@s.whatsapp.net';
+  await emulator.addAccount('79020000098');
+  const sendFromFirst = async () => void (await engine.send('s0', { type: 'text', chat: recipientJid, text: 'Reminder: your appointment is tomorrow at 10:00.' }, { messageId: newMessageId() }));
+  const cpuPerMessage: number[] = [];
+  console.log(`\nmemory per linked session — ${linksAtOnce} links at a time, each session its own account; CPU per message of one session with all of them open\n`);
+  console.log(`${'sessions'.padEnd(10)}${'heap MB'.padStart(9)}${'rss MB'.padStart(9)}${'MB/session heap / rss'.padStart(24)}${'MB/added heap / rss'.padStart(22)}${'link s'.padStart(8)}${'CPU µs/msg'.padStart(12)}`);
   const before = await settledMemory();
   console.log(row('0', before));
   let linked = 0;
@@ -240,7 +249,11 @@ async function measureMemory(emulator: EmulatorProcess): Promise<void> {
       const perSession = { heap: (after.heapUsed - before.heapUsed) / sessions, rss: (after.rss - before.rss) / sessions };
       const added = sessions - linked;
       const perAdded = { heap: (after.heapUsed - previous.heapUsed) / added, rss: (after.rss - previous.rss) / added };
-      console.log(row(String(sessions), after, `${mb(perSession.heap)} / ${mb(perSession.rss)}`, linked === 0 ? '' : `${mb(perAdded.heap)} / ${mb(perAdded.rss)}`, seconds));
+      if (linked === 0) await timeSends(warmupMessages, sendFromFirst);
+      const { cpuMicros } = await timeSends(measuredMessages, sendFromFirst);
+      cpuPerMessage.push(cpuMicros);
+      const cpu = cpuMicros.toFixed(0);
+      console.log(row(String(sessions), after, `${mb(perSession.heap)} / ${mb(perSession.rss)}`, linked === 0 ? '' : `${mb(perAdded.heap)} / ${mb(perAdded.rss)}`, seconds, cpu));
       linked = sessions;
       previous = after;
       last = { sessions, rssPerSession: perSession.rss, heapPerSession: perSession.heap };
@@ -252,6 +265,8 @@ async function measureMemory(emulator: EmulatorProcess): Promise<void> {
   if (last) {
     const met = last.rssPerSession <= goalMbPerSession * MB;
     console.log(`\ngoal ≤ ${goalMbPerSession} MB per session: ${met ? 'met' : 'not met'} (rss ${mb(last.rssPerSession)} MB, heap ${mb(last.heapPerSession)} MB per session at ${last.sessions})`);
+    const growth = (cpuPerMessage.at(-1) as number) / (cpuPerMessage[0] as number);
+    console.log(`CPU per message with ${last.sessions} open / with ${sessionSteps[0]} open: ${growth.toFixed(2)}×; goal ≤ ${goalCpuGrowth}×: ${growth <= goalCpuGrowth ? 'met' : 'not met'}`);
   }
 }
 

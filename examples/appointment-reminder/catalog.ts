@@ -23,6 +23,7 @@ export interface Appointment {
 export type NewAppointment = Pick<Appointment, 'clientName' | 'clientPhone' | 'appointmentDate' | 'appointmentTime' | 'specialistName' | 'startsAt'>;
 
 const day = 24 * 60 * 60 * 1000;
+const markRemindedSql = 'update appointments set reminded_at = ?, reminder_message_id = ? where id = ? and reminded_at is null';
 const insertAppointment = 'insert into appointments (client_name, client_phone, appointment_date, appointment_time, specialist_name, starts_at) values (?, ?, ?, ?, ?, ?)';
 
 /** The catalog "Appointments" in SQLite, and the schedule's ledger of ticks. */
@@ -73,16 +74,27 @@ export class AppointmentCatalog {
     return (this.db.prepare('select * from appointments order by starts_at, id').all() as Row[]).map(toAppointment);
   }
 
-  /** Appointments that start within 24 hours of `now`, not reminded and not failed for good. */
-  dueForReminder(now: number): Appointment[] {
+  /**
+   * Appointments that start within 24 hours of `now`, not reminded and not failed for good, the
+   * earliest first; at most `limit` of them, so a pass over a large catalog holds one batch at a time.
+   */
+  dueForReminder(now: number, limit = -1): Appointment[] {
     const rows = this.db
-      .prepare('select * from appointments where reminded_at is null and reminder_error is null and starts_at > ? and starts_at <= ? order by starts_at, id')
-      .all(now, now + day) as Row[];
+      .prepare('select * from appointments where reminded_at is null and reminder_error is null and starts_at > ? and starts_at <= ? order by starts_at, id limit ?')
+      .all(now, now + day, limit) as Row[];
     return rows.map(toAppointment);
   }
 
   markReminded(id: number, messageId: string, at: number): void {
-    this.db.prepare('update appointments set reminded_at = ?, reminder_message_id = ? where id = ? and reminded_at is null').run(at, messageId, id);
+    this.db.prepare(markRemindedSql).run(at, messageId, id);
+  }
+
+  /** Marks a batch reminded in one transaction: one commit (one disk flush), not one per record. */
+  markAllReminded(reminders: readonly { id: number; messageId: string }[], at: number): void {
+    const mark = this.db.prepare(markRemindedSql);
+    this.db.transaction(() => {
+      for (const { id, messageId } of reminders) mark.run(at, messageId, id);
+    })();
   }
 
   markFailed(id: number, error: string): void {

@@ -18,6 +18,10 @@ export interface ReminderScenarioOptions {
   /** The WhatsApp connection the reminders go out through. */
   connection: string;
   clock: Clock;
+  /** The most appointments one round of the process takes from the catalog (and holds in memory). */
+  batchSize?: number;
+  /** A round of at most this many appointments goes one by one; a larger one as a batch (docs/bpmn.md). */
+  oneByOneUpTo?: number;
   /** Told about each reminder as it is recorded. */
   onReminder?(appointment: Appointment, result: SendMessageResult): void;
   onFailure?(appointment: Appointment, reason: string): void;
@@ -27,26 +31,40 @@ interface ServiceContext {
   environment: { variables: Record<string, unknown>; output: Record<string, unknown> };
 }
 
+type Next = (error?: Error | null) => void;
+
 /**
- * One run of the scenario: a process instance that selects the appointments due in 24 hours and
- * reminds each client once, marking the record. Its services are the catalog's.
+ * One run of the scenario: a process instance that takes the appointments due in 24 hours a round
+ * at a time and reminds each client once, marking the record. Its services are the catalog's.
  */
 export function reminderScenario(options: ReminderScenarioOptions): () => Promise<ProcessRun> {
-  const { catalog, clock } = options;
+  const { catalog, clock, batchSize = 500, oneByOneUpTo = 20 } = options;
   const current = (context: ServiceContext) => (context.environment.variables.content as { item: Appointment }).item;
+  const reminded = (appointment: Appointment, result: SendMessageResult) => options.onReminder?.(appointment, result);
   const services = {
-    selectDue(context: ServiceContext, next: (error?: Error | null) => void) {
-      context.environment.variables.appointments = catalog.dueForReminder(clock.now());
+    selectDue(context: ServiceContext, next: Next) {
+      const variables = context.environment.variables;
+      const appointments = catalog.dueForReminder(clock.now(), batchSize);
+      Object.assign(variables, { appointments, noneDue: appointments.length === 0, asBatch: appointments.length > oneByOneUpTo });
       next();
     },
-    markReminded(context: ServiceContext, next: (error?: Error | null) => void) {
+    markBatch(context: ServiceContext, next: Next) {
+      const { appointments, reminders } = context.environment.variables as { appointments: Appointment[]; reminders: SendMessageResult[] };
+      catalog.markAllReminded(
+        appointments.map((appointment, i) => ({ id: appointment.id, messageId: (reminders[i] as SendMessageResult).id })),
+        clock.now(),
+      );
+      appointments.forEach((appointment, i) => reminded(appointment, reminders[i] as SendMessageResult));
+      next();
+    },
+    markReminded(context: ServiceContext, next: Next) {
       const appointment = current(context);
       const result = context.environment.output.reminder as SendMessageResult;
       catalog.markReminded(appointment.id, result.id, clock.now());
-      options.onReminder?.(appointment, result);
+      reminded(appointment, result);
       next();
     },
-    noteFailure(context: ServiceContext, next: (error?: Error | null) => void) {
+    noteFailure(context: ServiceContext, next: Next) {
       const appointment = current(context);
       const reason = 'the reminder could not be sent (see the action log)';
       catalog.markFailed(appointment.id, reason);

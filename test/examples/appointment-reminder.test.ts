@@ -84,3 +84,37 @@ test('a client without WhatsApp is noted once and not retried', async () => {
   assert.equal((await run()).status, 'completed');
   catalog.close();
 });
+
+test('a large round goes as a batch; a batch with a client without WhatsApp goes one by one, so only that client is noted and nobody gets two', async () => {
+  const catalog = new AppointmentCatalog(join(tempDir(), 'catalog.db'));
+  await call(service.url, 'POST', '/v1/sandbox/phones', { body: { phone: '+79006660001', onWhatsApp: false } });
+  const due = [11, 12, 13, 14, 15].map((n) => catalog.add(appointment(n, n * hour)));
+  const noAccount = catalog.add({ ...appointment(16, 2 * hour), clientPhone: '+79006660001' });
+  const reminded: number[] = [];
+  // A clinic of its own: the keys name the catalog's ids, which the catalogs of the tests above share.
+  const clinic = await linkPhone(service, '+79000000002');
+  const http = httpGateway({ baseUrl: service.url });
+  const keys: string[] = [];
+  const gateway: ActionGateway = { perform: (connection, action, input, options) => (keys.push(options.idempotencyKey), http.perform(connection, action, input, options)) };
+  // Rounds of 3 with at most 1 one by one: the first round (the client without WhatsApp first) fails
+  // as a batch and goes one by one; the second is a batch.
+  const run = reminderScenario({
+    catalog,
+    gateway,
+    connection: clinic.token,
+    clock: service.clock,
+    batchSize: 3,
+    oneByOneUpTo: 1,
+    onReminder: (appointment) => reminded.push(appointment.id),
+  });
+
+  assert.equal((await run()).status, 'completed');
+
+  for (const appointmentDue of due) assert.equal((await messagesTo(appointmentDue.clientPhone)).length, 1, `${appointmentDue.clientName} got one reminder`);
+  assert.deepEqual(reminded.sort(), due.map((a) => a.id).sort(), 'each reminder recorded once');
+  assert.ok(catalog.get(noAccount.id)?.reminderError, 'the client without WhatsApp is noted');
+  const asked = (a: { id: number }) => keys.filter((key) => key === `appointment-reminder:${a.id}`).length;
+  assert.deepEqual([noAccount, ...due].map(asked), [2, 2, 2, 1, 1, 1], 'the first round was asked for twice (as a batch, then one by one), the second once');
+  assert.deepEqual(catalog.all().filter((a) => a.id !== noAccount.id).map((a) => a.remindedAt !== null), [true, true, true, true, true]);
+  catalog.close();
+});

@@ -4,7 +4,7 @@
  */
 
 export interface LoopCharacteristicsDefinition {
-  behaviour?: { elementVariable?: string; collection?: string };
+  behaviour?: { elementVariable?: string; collection?: string; outputCollection?: string };
 }
 
 export interface ActivityBehaviour {
@@ -51,6 +51,8 @@ export interface BpmnActivity {
   /** A boundary event's task. */
   attachedTo?: BpmnActivity;
   eventDefinitions?: ErrorEventDefinitionInstance[];
+  /** Listens to the activity's own events, e.g. `end` once every run of a multi-instance activity is done. */
+  on(eventName: string, callback: (api: { content: { output?: unknown } }) => void): unknown;
 }
 
 /** What bpmn-engine hands a service's `execute`. */

@@ -1,6 +1,7 @@
 import { ConnectorError } from '../../domain/errors.js';
 import type { BpmnActivity } from './bpmn-shapes.js';
 import { preferCodeSpecificBoundaries } from './error-precedence.js';
+import { collectLoopOutput } from './loop-output.js';
 import { findTaskDeclaration } from './task-declaration.js';
 import { WhatsAppTaskService, type TaskServiceOptions } from './task-service.js';
 
@@ -37,5 +38,6 @@ export function whatsAppExtension(options: WhatsAppExtensionOptions): (activity:
         super(activity, declaration, options);
       }
     };
+    collectLoopOutput(activity);
   };
 }

@@ -35,6 +35,32 @@ describe('one WhatsApp task per record', () => {
     assert.equal(w.seenBy(vera).length, 1);
   });
 
+  test('wa:outputCollection hands the next step every run’s result in the collection’s order, also from parallel runs', async () => {
+    const loop = '\n      <multiInstanceLoopCharacteristics isSequential="false" wa:collection="${environment.variables.appointments}" wa:outputCollection="reminders" />';
+    const seen: unknown[] = [];
+    const services = {
+      reached: (context: { environment: { variables: Record<string, unknown> } }, next: () => void) => {
+        seen.push(context.environment.variables.reminders);
+        next();
+      },
+    };
+    const afterwards = `
+    <sequenceFlow id="toCheck" sourceRef="remind" targetRef="check" />
+    <serviceTask id="check" implementation="\${environment.services.reached}" />`;
+    const source = reminderProcess(sendReminder(), afterwards, loop).replace('<sequenceFlow id="toEnd" sourceRef="remind" targetRef="end" />', '<sequenceFlow id="toEnd" sourceRef="check" targetRef="end" />');
+
+    const run = await runProcess(source, { gateway: w.gateway, services, variables: { appointments } });
+
+    assert.equal(run.status, 'completed', JSON.stringify(run));
+    const reminders = seen[0] as { chat: string; id: string }[];
+    assert.deepEqual(
+      reminders.map((reminder) => reminder.chat),
+      [anna, boris, vera].map((phone) => `${phone.slice(1)}@s.whatsapp.net`),
+    );
+    assert.deepEqual(reminders.map((reminder) => reminder.id), [anna, boris, vera].map((phone) => w.seenBy(phone)[0]?.id));
+    assert.deepEqual(run.output.reminders, reminders);
+  });
+
   test('a task inside a multi-instance sub-process gets the run’s record as allValues (and under the loop’s name) and a key per run', async () => {
     const source = definitions(`
     <startEvent id="start" />

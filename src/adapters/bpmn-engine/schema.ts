@@ -41,11 +41,13 @@ export const whatsAppModdle = {
     ...taskFields.map((name) => ({ name: fieldType(name), properties: [{ name: 'value', isBody: true, type: 'String' }] })),
     {
       // A multi-instance task runs once per item of a collection: `wa:collection="${environment.variables.appointments}"`.
+      // A multi-instance WhatsApp task can hand every run's result on, in order: `wa:outputCollection="reminders"`.
       name: 'LoopCollection',
       extends: ['bpmn:MultiInstanceLoopCharacteristics'],
       properties: [
         { name: 'collection', isAttr: true, type: 'String' },
         { name: 'elementVariable', isAttr: true, type: 'String' },
+        { name: 'outputCollection', isAttr: true, type: 'String' },
       ],
     },
   ],
