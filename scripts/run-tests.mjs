@@ -24,6 +24,11 @@ if (files.some((file) => file.startsWith(join('test', 'browser')))) {
   if (ensured.status !== 0) process.exit(ensured.status ?? 1);
 }
 
+// PostgreSQL and Redis answer on loopback on this kind of machine; start them if they were stopped,
+// so that `npm test` passes by itself, as under .ci/run.
+const services = spawnSync('bash', ['scripts/ensure-services.sh'], { stdio: 'inherit' });
+if (services.status !== 0) process.exit(services.status ?? 1);
+
 const concurrency = process.env.TEST_CONCURRENCY ?? '4';
 const result = spawnSync(
   process.execPath,

@@ -744,6 +744,8 @@ export interface components {
             createdAt: string;
             linkedAt: string | null;
             lastSeenAt: string | null;
+            /** @description Cluster mode only: the node whose socket serves the session now; null while none holds it */
+            owner?: string | null;
         };
         SessionList: {
             sessions: components["schemas"]["Session"][];

@@ -38,6 +38,7 @@ export const sessionViewSchema = z
     createdAt: isoTimeSchema,
     linkedAt: isoTimeSchema.nullable(),
     lastSeenAt: isoTimeSchema.nullable(),
+    owner: z.string().nullable().optional().describe('Cluster mode only: the node whose socket serves the session now; null while none holds it'),
   })
   .meta({ id: 'Session' });
 

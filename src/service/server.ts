@@ -118,7 +118,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       clock,
       linkUrl: (id) => `${publicUrl}/link/${id}`,
       maxLinking: config.maxLinking,
-      ...(cluster ? { startNew: (id: string) => claimNew(cluster, id) } : {}),
+      ...(cluster ? { startNew: (id: string) => claimNew(cluster, id), owners: (ids: string[]) => cluster.ownerOf(ids) } : {}),
     });
     const metrics = createMetrics(async () => (await store.sessions.list()).map((row) => row.state));
     const actionLog = new ActionLogWriter(store, (error) => reportTo.log?.error({ err: error }, 'action log not written'));

@@ -19,6 +19,8 @@ export interface SessionServiceOptions {
   linkUrl(sessionId: string): string;
   /** Sessions that may be linking at once (`CONNECTOR_MAX_LINKING`); one more is RATE_LIMITED. */
   maxLinking: number;
+  /** Cluster mode: which node holds each session (see `ClusterNode.ownerOf`). */
+  owners?: (sessionIds: string[]) => Promise<Map<string, string>>;
   /** Starts a new session's linking; in a cluster, by taking its lease (docs/cluster.md). `engine.startSession` by default. */
   startNew?: (sessionId: string) => Promise<void>;
 }
@@ -55,11 +57,18 @@ export class SessionService {
   }
 
   async list(): Promise<SessionView[]> {
-    return (await this.options.store.sessions.list()).map((row) => this.view(row));
+    return this.withOwners((await this.options.store.sessions.list()).map((row) => this.view(row)));
   }
 
   async get(sessionId: string): Promise<SessionView> {
-    return this.view(await this.row(sessionId));
+    const view = this.view(await this.row(sessionId));
+    return (await this.withOwners([view]))[0] ?? view;
+  }
+
+  private async withOwners(views: SessionView[]): Promise<SessionView[]> {
+    if (!this.options.owners) return views;
+    const owners = await this.options.owners(views.map((view) => view.sessionId));
+    return views.map((view) => ({ ...view, owner: owners.get(view.sessionId) ?? null }));
   }
 
   /** Logs the device out and revokes every token of the session. */

@@ -33,6 +33,8 @@ describe('two nodes', { skip: skipPostgres || skipRedis }, () => {
     const b = await startTestService({ ...cluster, nodeId: 'node-b' }, undefined, whatsapp);
     try {
       assert.deepEqual(await a.cluster!.ownerOf([sessionId]), new Map([[sessionId, 'node-a']]), 'the node that linked it holds it');
+      const listed = await b.admin<{ sessions: { sessionId: string; owner: string | null }[] }>('GET', '/v1/sessions');
+      assert.deepEqual(listed.body.sessions.map(({ sessionId: id, owner }) => ({ id, owner })), [{ id: sessionId, owner: 'node-a' }], 'any node shows the owner');
 
       const viaB = await act(b, token, { chat: anna, text: 'Through node b' }, { 'idempotency-key': 'via-b' });
       assert.equal(viaB.status, 200, JSON.stringify(viaB.body));
