@@ -3,7 +3,7 @@ import type { ActionInputs, ActionName } from '../domain/actions.js';
 import { ConnectorError, isErrorCode, type ErrorCode } from '../domain/errors.js';
 import type { MessageRef } from '../domain/message.js';
 import type { ActionResults, MessageStatusView } from '../domain/result.js';
-import type { ActionGateway } from './gateway.js';
+import type { ActionGateway, GatewayCallOptions } from './gateway.js';
 import { defaultTimeoutMs } from './properties.js';
 
 /**
@@ -105,8 +105,16 @@ export interface HttpGatewayOptions {
 export function httpGateway(options: HttpGatewayOptions): ActionGateway {
   const request = connectorRequest(options.baseUrl, options.fetch ?? fetch);
   return {
-    perform: <A extends ActionName>(connection: string, action: A, input: Record<string, unknown>, { idempotencyKey, signal }: { idempotencyKey: string; signal: AbortSignal }) =>
-      request<ActionResults[A]>('POST', `/v1/actions/${encodeURIComponent(action)}`, { token: connection, body: input, idempotencyKey, signal, timeoutMs: 0 }),
+    perform: <A extends ActionName>(connection: string, action: A, input: Record<string, unknown>, { idempotencyKey, signal, timeoutMs, respondAsync }: GatewayCallOptions) =>
+      request<ActionResults[A] | MessageStatusView>('POST', `/v1/actions/${encodeURIComponent(action)}`, {
+        token: connection,
+        body: input,
+        idempotencyKey,
+        signal,
+        timeoutMs: 0,
+        ...(timeoutMs !== undefined ? { waitMs: timeoutMs } : {}),
+        respondAsync: respondAsync === true,
+      }),
   };
 }
 
@@ -116,6 +124,9 @@ interface Call {
   idempotencyKey?: string;
   signal: AbortSignal | undefined;
   timeoutMs: number;
+  /** How long the caller waits, when its own signal (not `timeoutMs`) is the limit. */
+  waitMs?: number;
+  respondAsync?: boolean;
 }
 
 /** One request to the service, every failure turned into a ConnectorError (see the table above). */
@@ -126,8 +137,7 @@ function connectorRequest(baseUrl: string, fetchImpl: typeof fetch) {
     const headers: Record<string, string> = { authorization: `Bearer ${call.token}`, accept: 'application/json, application/problem+json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
-    // The service withdraws an action still queued when this client stops waiting (RFC 7240 `wait`).
-    if (method === 'POST' && Number.isFinite(call.timeoutMs) && call.timeoutMs > 0) headers.prefer = `wait=${Math.ceil(call.timeoutMs / 1000)}`;
+    headers.prefer = preferences(call);
     const deadline = withDeadline(call.signal, call.timeoutMs);
     const { signal } = deadline;
     try {
@@ -152,6 +162,16 @@ function connectorRequest(baseUrl: string, fetchImpl: typeof fetch) {
       deadline.clear();
     }
   };
+}
+
+/**
+ * RFC 7240: `respond-async` asks for the queued message at once; `wait` tells the service when this
+ * caller stops waiting, so an action still queued then is withdrawn rather than sent later.
+ */
+function preferences(call: Call): string {
+  const waitMs = call.waitMs ?? call.timeoutMs;
+  const wanted = [...(call.respondAsync ? ['respond-async'] : []), ...(Number.isFinite(waitMs) && waitMs > 0 ? [`wait=${Math.ceil(waitMs / 1000)}`] : [])];
+  return wanted.join(', ');
 }
 
 /** A problem document (RFC 9457) becomes the error it reports; anything else is judged by its status. */

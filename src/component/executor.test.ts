@@ -23,10 +23,11 @@ const anna = '+79001111111';
 
 let sandbox: LinkedSandbox;
 let gateway: ActionGateway;
+let runner: ActionRunner;
 
 beforeEach(async () => {
   sandbox = await linkedSandbox({ phones: { [anna]: { name: 'Анна' } } });
-  const runner = new ActionRunner({
+  runner = new ActionRunner({
     engine: sandbox.engine,
     clock: sandbox.clock,
     attachments: { allowPrivateAddresses: true },
@@ -44,7 +45,9 @@ function run(properties: Record<string, unknown>, data: Record<string, unknown> 
 
 function completed(outcome: Outcome): { result: ActionResult; variables: Record<string, ActionResult> } {
   assert.equal(outcome.outcome, 'completed', JSON.stringify(outcome));
-  return outcome as Extract<Outcome, { outcome: 'completed' }>;
+  const done = outcome as Extract<Outcome, { outcome: 'completed' }>;
+  assert.ok(!('updatedAt' in done.result), 'the action’s result, not its queued message');
+  return done as { result: ActionResult; variables: Record<string, ActionResult> };
 }
 
 function failed(outcome: Outcome, code: string) {
@@ -183,4 +186,17 @@ describe('the timeout boundary', () => {
     sandbox.clock.advance(10_000);
     assert.deepEqual(seenByAnna(), []);
   });
+});
+
+test('respondAsync completes once the message is queued; the variable holds the queued message, and it is sent once', async () => {
+  sandbox.engine.sendDelayMs = 1_000;
+  const outcome = await run({ action: 'sendMessage', chat: 'allValues.clientPhone', text: 'Queued for ${allValues.clientName}', resultVariable: 'reminder', respondAsync: true });
+  assert.equal(outcome.outcome, 'completed', JSON.stringify(outcome));
+  const { variables } = outcome as Extract<Outcome, { outcome: 'completed' }>;
+  assert.equal(variables.reminder?.status, 'queued');
+  assert.deepEqual(seenByAnna(), [], 'not sent yet');
+  sandbox.clock.advance(1_000);
+  await runner.idle();
+  assert.equal(seenByAnna().length, 1);
+  assert.equal(seenByAnna()[0]?.id, variables.reminder?.id, 'the queued message is the one sent');
 });

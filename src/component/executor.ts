@@ -1,7 +1,10 @@
 import { parseActionInput } from '../domain/actions.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError, type ErrorInfo } from '../domain/errors.js';
-import type { ActionResult } from '../domain/result.js';
+import type { ActionResult, MessageStatusView } from '../domain/result.js';
+
+/** What a task's result variable receives: the action's result, or (`respondAsync`) its queued message. */
+export type TaskResult = ActionResult | MessageStatusView;
 import { abortError } from '../actions/abort.js';
 import { evaluateProperties } from './evaluate-properties.js';
 import type { ActionGateway } from './gateway.js';
@@ -9,7 +12,7 @@ import { parseComponentProperties } from './properties.js';
 
 /** How one run of the WhatsApp task ended, as a process adapter maps it to the process (PRODUCT §3). */
 export type Outcome =
-  | { outcome: 'completed'; result: ActionResult; variables: Record<string, ActionResult> }
+  | { outcome: 'completed'; result: TaskResult; variables: Record<string, TaskResult> }
   | { outcome: 'error'; error: ErrorInfo }
   | { outcome: 'timeout'; error: ErrorInfo };
 
@@ -45,9 +48,9 @@ export async function execute(properties: unknown, processData: Record<string, u
     parseActionInput(props.action, input);
 
     const result = await withDeadline(props.timeoutMs, clock, options.signal, (signal) =>
-      options.gateway.perform(props.connection, props.action, input, { idempotencyKey: options.idempotencyKey, signal }),
+      options.gateway.perform(props.connection, props.action, input, { idempotencyKey: options.idempotencyKey, signal, timeoutMs: props.timeoutMs, respondAsync: props.respondAsync }),
     );
-    const variables: Record<string, ActionResult> = props.resultVariable ? { [props.resultVariable]: result } : {};
+    const variables: Record<string, TaskResult> = props.resultVariable ? { [props.resultVariable]: result } : {};
     return { outcome: 'completed', result, variables };
   } catch (thrown) {
     const error = toConnectorError(thrown).toJSON();

@@ -1,6 +1,7 @@
 import type { ActionRunner } from '../actions/runner.js';
 import type { ActionName } from '../domain/actions.js';
-import type { ActionResults } from '../domain/result.js';
+import type { ActionResults, MessageStatusView } from '../domain/result.js';
+import { queuedMessage } from '../queue/queued-message.js';
 
 /**
  * How the component reaches WhatsApp: in-process through an action runner, or over HTTP through
@@ -11,8 +12,17 @@ export interface ActionGateway {
     connection: string,
     action: A,
     input: Record<string, unknown>,
-    options: { idempotencyKey: string; signal: AbortSignal },
-  ): Promise<ActionResults[A]>;
+    options: GatewayCallOptions,
+  ): Promise<ActionResults[A] | MessageStatusView>;
+}
+
+export interface GatewayCallOptions {
+  idempotencyKey: string;
+  signal: AbortSignal;
+  /** The task's time limit: an action still queued when it passes is withdrawn, never sent later. */
+  timeoutMs?: number;
+  /** Answer once the action is queued durably: the queued message instead of the result. */
+  respondAsync?: boolean;
 }
 
 /**
@@ -23,6 +33,9 @@ export interface ActionGateway {
  */
 export function inProcessGateway(runner: ActionRunner, sessionFor: (connection: string) => string = (connection) => connection): ActionGateway {
   return {
-    perform: (connection, action, input, options) => runner.run(sessionFor(connection), action, input, options),
+    perform: async (connection, action, input, { idempotencyKey, signal, respondAsync }) => {
+      const answer = await runner.submit(sessionFor(connection), action, input, { idempotencyKey, signal, respondAsync: respondAsync === true });
+      return answer.kind === 'done' ? answer.result : queuedMessage(answer.entry);
+    },
   };
 }

@@ -31,6 +31,10 @@ export const componentPropertiesSchema = z.object({
     .optional()
     .describe('Process variable that receives the action result'),
   timeoutMs: z.number().int().min(1).max(maxTimeoutMs).default(defaultTimeoutMs).describe('Leaves through the timeout event when exceeded'),
+  respondAsync: z
+    .boolean()
+    .default(false)
+    .describe('Completes as soon as the message is queued durably; the result is the queued message (status queued), followed at GET /v1/messages/{id}'),
 });
 
 export type ComponentPropertiesInput = z.input<typeof componentPropertiesSchema>;

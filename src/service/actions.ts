@@ -3,7 +3,7 @@ import type { ActionName } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../domain/errors.js';
 import type { ActionResults, MessageStatusView } from '../domain/result.js';
-import type { OutboxRow } from '../queue/outbox.js';
+import { queuedMessage } from '../queue/queued-message.js';
 import type { SubmitOptions } from '../queue/action-queue.js';
 import type { ActionOutcome, Store } from '../store/index.js';
 import type { ActionLogWriter } from './action-log-writer.js';
@@ -46,7 +46,7 @@ export class ActionService {
       const answer = await runner.submit(sessionId, action, input, waitMs === undefined ? submit : { ...submit, deadline: clock.now() + waitMs });
       if (answer.kind === 'accepted') {
         outcome = 'accepted';
-        return { kind: 'accepted', message: queuedView(answer.entry) };
+        return { kind: 'accepted', message: queuedMessage(answer.entry) };
       }
       return answer;
     } catch (error) {
@@ -64,7 +64,7 @@ export class ActionService {
     const found = await this.options.store.messages.get(sessionId, id);
     if (!found) {
       const waiting = await this.options.store.outbox.byMessage(sessionId, id);
-      if (waiting) return queuedView(waiting);
+      if (waiting) return queuedMessage(waiting);
     }
     if (!found) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${id} for this connection`, { id });
     return {
@@ -84,17 +84,3 @@ export class ActionService {
 
 }
 
-/** The message an accepted action will send, while it waits or after it failed. */
-export function queuedView(entry: OutboxRow): MessageStatusView {
-  return {
-    id: entry.messageId,
-    chat: entry.chat ?? '',
-    fromMe: true,
-    status: entry.state,
-    ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
-    timestamp: new Date(entry.acceptedAt).toISOString(),
-    deleted: false,
-    action: entry.action,
-    updatedAt: new Date(entry.updatedAt).toISOString(),
-  };
-}
