@@ -128,15 +128,16 @@ export class ActionQueue {
 
   private performEntry(entry: OutboxRow): Promise<ActionResult> {
     const deadline = this.deadlineOf(entry, undefined);
-    const result = this.lanes.run(entry.sessionId, () => this.execute(entry, deadline.signal), { force: true });
+    const result = this.execute(entry, deadline.signal);
     result.then(deadline.clear, deadline.clear);
     this.track(flightKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result });
     return result;
   }
 
   /** Resolves once nothing is waiting or being sent. */
-  idle(): Promise<void> {
-    return this.lanes.idle();
+  async idle(): Promise<void> {
+    await this.lanes.idle();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()].map((attempt) => attempt.result));
   }
 
   /** One round: an answer, or undefined when the key's state changed under us and the round must run again. */
@@ -207,8 +208,7 @@ export class ActionQueue {
           await owner.forward(entry);
           return await this.awaitElsewhere(entry.sessionId, entry.key, signal, true);
         }
-        // Room was checked before the claim; the claim is durable now, so it is never refused after it.
-        return await this.lanes.run(entry.sessionId, () => this.execute(entry, signal), { force: true });
+        return await this.execute(entry, signal);
       } catch (error) {
         refuse(error);
         throw error;
@@ -253,14 +253,27 @@ export class ActionQueue {
     return new Deadline(this.options.clock, entry.deadline, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
   }
 
+  /**
+   * Sends in the session's lane, then records the outcome outside it: the next action's send need
+   * not wait for this one's commit (order is the sends' order; a crash between the two resends the
+   * same message ids, which WhatsApp shows once).
+   */
   private async execute(entry: OutboxEntry, signal: AbortSignal): Promise<ActionResult> {
     const { outbox } = this.options;
     try {
-      throwIfAborted(signal);
-      const result = await this.options.perform(entry, signal);
-      // A timeout that fired while the last send was on the wire must not leave a record behind:
-      // the caller was told "timeout", and a retry with the same key resends the same message ids.
-      throwIfAborted(signal);
+      const result = await this.lanes.run(
+        entry.sessionId,
+        async () => {
+          throwIfAborted(signal);
+          const sent = await this.options.perform(entry, signal);
+          // A timeout that fired while the last send was on the wire must not leave a record behind:
+          // the caller was told "timeout", and a retry with the same key resends the same message ids.
+          throwIfAborted(signal);
+          return sent;
+        },
+        // Room was checked before the claim; the claim is durable now, so it is never refused after it.
+        { force: true },
+      );
       await outbox.complete(entry.sessionId, entry.key, { requestHash: entry.requestHash, result });
       return result;
     } catch (error) {

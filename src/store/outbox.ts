@@ -3,6 +3,9 @@ import type { IdempotencyRecord } from '../actions/idempotency.js';
 import type { ActionName, ActionParams } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import type { ClaimOutcome, Outbox, OutboxEntry, OutboxFailure, OutboxRow, OutboxState } from '../queue/outbox.js';
+import type { BatchWriter } from './batch-writer.js';
+import type { Dialect } from './database-url.js';
+import { GroupCommit } from './group-commit.js';
 import type { StoreIdempotency } from './idempotency.js';
 import type { MessageRepository } from './messages.js';
 import type { Database, OutboxTable } from './schema.js';
@@ -14,12 +17,19 @@ import type { Database, OutboxTable } from './schema.js';
  * @example const outcome = await store.outbox.claim(entry); if (!outcome.claimed) … // another request has it
  */
 export class StoreOutbox implements Outbox {
+  /** SQLite: claims made together are written together, by the store's writer (see `claim`). */
+  private readonly claims: GroupCommit<OutboxEntry>;
+
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly writer: BatchWriter,
     private readonly results: StoreIdempotency,
     private readonly messages: MessageRepository,
     private readonly clock: Pick<Clock, 'now'>,
-  ) {}
+  ) {
+    this.claims = new GroupCommit((entries) => this.writer.write([this.db.insertInto('outbox').values(entries.map(toRow)).compile()]));
+  }
 
   /** Also applies what an edit or a deletion changed to the messages it names. */
   async complete(sessionId: string, key: string, record: IdempotencyRecord): Promise<void> {
@@ -34,6 +44,15 @@ export class StoreOutbox implements Outbox {
   }
 
   async claim(entry: OutboxEntry): Promise<ClaimOutcome> {
+    if (this.dialect === 'sqlite') {
+      // One process owns a SQLite file, and its queue lets one request at a time claim a key: a
+      // read tells whether the key is taken (an entry left by an earlier run), and the insert joins
+      // the writer's next transaction instead of blocking the event loop on the file's lock.
+      const existing = await this.get(entry.sessionId, entry.key);
+      if (existing) return { claimed: false, existing };
+      await this.claims.add(entry);
+      return { claimed: true };
+    }
     const inserted = await this.db
       .insertInto('outbox')
       .values(toRow(entry))

@@ -53,7 +53,7 @@ export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<
     messages,
     engineMessages: new EngineMessageRepository(db, clock),
     idempotency,
-    outbox: new StoreOutbox(db, idempotency, messages, clock),
+    outbox: new StoreOutbox(db, dialect, writer, idempotency, messages, clock),
     actionLog: new ActionLogRepository(db, writer),
     settings: new SettingsRepository(db),
     async ping() {
