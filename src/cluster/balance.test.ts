@@ -20,6 +20,12 @@ test('a node over its share hands the excess over; one under it tries the free s
   assert.deepEqual(under.tryToTake, ['s2', 's3', 's1']);
 });
 
+test('a node over its share hands over the sessions it has held longest, keeping the one it took last (maybe still linking)', () => {
+  const nodes = [{ pid: 1 }, { pid: 2 }];
+  const over = plan({ nodes, selfPid: 1, candidates: ids(3), held: new Set(['s0', 's1', 's2']) });
+  assert.deepEqual([over.target, over.handOver], [2, ['s0']]);
+});
+
 test('sessions no longer among the candidates are dropped, and the leaving ones are not tried again', () => {
   const result = plan({ candidates: ['a', 'b'], held: new Set(['a', 'gone']), leaving: new Set(['b']) });
   assert.deepEqual(result, { target: 2, drop: ['gone'], handOver: [], tryToTake: [] });

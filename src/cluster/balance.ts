@@ -6,7 +6,7 @@ export interface BalanceInput {
   selfPid: number;
   /** Sessions that should run somewhere, without repeats. */
   candidates: readonly string[];
-  /** Sessions this node holds and keeps running (not being handed over or dropped). */
+  /** Sessions this node holds and keeps running (not being handed over or dropped), in the order it took them. */
   held: ReadonlySet<string>;
   /** Sessions this node is letting go of: still locked here until their handler is done. */
   leaving: ReadonlySet<string>;
@@ -48,7 +48,9 @@ export function planBalance(input: BalanceInput): BalancePlan {
   const total = input.candidates.length;
   const target = Math.floor(total / count) + (rank < total % count ? 1 : 0);
 
-  const handOver = kept.length > target ? kept.slice(target) : [];
+  // The longest-held go first (\`held\` is in the order the locks were taken): the newest one is
+  // often a session still being linked here, whose QR codes only this node's socket can show.
+  const handOver = kept.length > target ? kept.slice(0, kept.length - target) : [];
   const free = input.candidates.filter((id) => !input.held.has(id) && !input.leaving.has(id) && !input.heldElsewhere.has(id));
   const start = free.length === 0 ? 0 : Math.floor((rank * free.length) / count);
   const tryToTake = kept.length < target ? [...free.slice(start), ...free.slice(0, start)] : [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { skipPostgres as skip } from '../store/postgres-test-support.js';
+import { eventually } from '../../test/support/eventually.js';
 import { TestCluster } from './cluster-test-support.js';
 
 // Checks so rare that only start() balances: what the test does is all that happens.
@@ -34,6 +35,33 @@ describe('claiming and releasing a session on purpose', { skip }, () => {
       await a.leases.release('ses_fresh');
       assert.equal((await a.leases.ownerOf(['ses_fresh'])).size, 0);
       assert.deepEqual(a.leases.owned(), []);
+    });
+  });
+
+  test('a session claimed while a check reads the candidates (its row not among them yet) is not dropped by that check', async () => {
+    await TestCluster.run(0, async (cluster) => {
+      let slowRead: { started: () => void; finish: Promise<void> } | undefined;
+      let reads = 0;
+      const a = await cluster.start('node-a', {
+        checkIntervalMs: 100,
+        candidates: async () => {
+          reads += 1;
+          const snapshot = [...cluster.candidates];
+          const read = slowRead;
+          slowRead = undefined;
+          read?.started();
+          await read?.finish;
+          return snapshot;
+        },
+      });
+      let finish!: () => void;
+      await new Promise<void>((started) => (slowRead = { started, finish: new Promise((resolve) => (finish = resolve)) }));
+      assert.equal(await a.leases.claim('ses_new'), true);
+      cluster.candidates.push('ses_new');
+      const before = reads;
+      finish();
+      await eventually(() => reads >= before + 3, 'three more checks');
+      assert.deepEqual(a.events, [{ type: 'acquired', sessionId: 'ses_new' }]);
     });
   });
 

@@ -63,6 +63,11 @@ export class ClusterNode {
     this.owner = { isLocal: owned, forward: (entry) => this.routing.forward(entry.sessionId, entry.key) };
   }
 
+  /** The sessions whose lease this node holds now. */
+  owned(): string[] {
+    return this.leases.owned();
+  }
+
   get nodeId(): string {
     return this.options.nodeId;
   }

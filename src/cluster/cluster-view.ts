@@ -1,5 +1,8 @@
 import type { LockConnection } from './lock-connection.js';
 
+/** What the views read through: a node's lock connection, or any client that answers rows (a test, a tool). */
+export type RowReader = Pick<LockConnection, 'query'>;
+
 /** One live lock connection of the cluster: a node, by the id it gave and its backend pid. */
 export interface LiveNode {
   nodeId: string;
@@ -29,7 +32,7 @@ export function applicationName(cluster: string, nodeId: string): string {
  *
  * @example const nodes = await liveNodes(connection, 'whatsapp-connector');
  */
-export async function liveNodes(connection: LockConnection, cluster: string): Promise<LiveNode[]> {
+export async function liveNodes(connection: RowReader, cluster: string): Promise<LiveNode[]> {
   const prefix = applicationName(cluster, '');
   const rows = await connection.query<{ pid: number; application_name: string }>(
     `select pid, application_name from pg_stat_activity
@@ -47,7 +50,7 @@ export async function liveNodes(connection: LockConnection, cluster: string): Pr
  *
  * @example const holders = await lockHolders(connection, 'whatsapp-connector', [sessionLockKey('whatsapp-connector', id)]);
  */
-export async function lockHolders(connection: LockConnection, cluster: string, keys: string[]): Promise<Map<string, LockHolder>> {
+export async function lockHolders(connection: RowReader, cluster: string, keys: string[]): Promise<Map<string, LockHolder>> {
   if (keys.length === 0) return new Map();
   const prefix = applicationName(cluster, '');
   // A bigint advisory lock is kept as its high and low 32 bits in classid and objid (objsubid 1).

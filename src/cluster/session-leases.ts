@@ -207,6 +207,9 @@ export class SessionLeases {
 
   private async balance(): Promise<void> {
     try {
+      // A session claimed while the candidates are read may be missing from them (its row came
+      // after the read): this check leaves it alone rather than drop it the moment it was claimed.
+      const heldBefore = new Set(this.locks?.sessions('held') ?? []);
       const candidates = [...new Set(await this.candidates())];
       const locks = this.usableLocks();
       if (locks === undefined) return;
@@ -215,7 +218,7 @@ export class SessionLeases {
         const keys = new Map(candidates.map((id) => [sessionLockKey(this.cluster, id), id]));
         const holders = await lockHolders(locks.connection, this.cluster, [...keys.keys()]);
         const heldElsewhere = new Set([...holders].filter(([, holder]) => holder.pid !== locks.connection.pid).map(([key]) => keys.get(key)!));
-        const held = new Set(locks.sessions('held'));
+        const held = new Set(locks.sessions('held').filter((id) => heldBefore.has(id)));
         const leaving = new Set(locks.sessions('leaving'));
         const plan = planBalance({ nodes, selfPid: locks.connection.pid, candidates, held, leaving, heldElsewhere });
         for (const id of plan.drop) void this.letGo(id, 'dropped', locks);

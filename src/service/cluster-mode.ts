@@ -4,7 +4,7 @@ import type { ActionRunner } from '../actions/runner.js';
 import { ClusterNode } from '../cluster/index.js';
 import { ConnectorError } from '../domain/errors.js';
 import type { WhatsAppEngine } from '../engines/engine.js';
-import type { Store } from '../store/index.js';
+import type { SessionRecord, Store } from '../store/index.js';
 import type { ServiceConfig } from './config.js';
 import { isWaking } from './session-restore.js';
 
@@ -21,7 +21,11 @@ export function clusterNode(config: ServiceConfig, store: Store, engine: WhatsAp
     warn: (fields: Record<string, unknown>, message: string) => reportTo.log?.warn(fields, message),
     error: (fields: Record<string, unknown>, message: string) => reportTo.log?.error(fields, message),
   };
-  return new ClusterNode({
+  // A session never linked yet is only the business of the node that claimed it (its link stream
+  // and QR codes live there): other nodes must not take it between its row and its claim, nor is
+  // it balanced away mid-scan. Once linked it is every node's candidate.
+  const candidate = (row: SessionRecord) => isWaking(row) && (row.engine ?? engine.kind) === engine.kind && (row.jid !== null || node.owned().includes(row.id));
+  const node: ClusterNode = new ClusterNode({
     nodeId: config.nodeId ?? `${hostname().slice(0, 24)}-${process.pid}`,
     cluster: config.clusterName,
     databaseUrl: config.databaseUrl,
@@ -29,12 +33,13 @@ export function clusterNode(config: ServiceConfig, store: Store, engine: WhatsAp
     checkIntervalMs: config.leaseCheckMs,
     heartbeatTimeoutMs: config.leaseTimeoutMs,
     log,
-    candidates: async () => (await store.sessions.list()).filter((row) => isWaking(row) && (row.engine ?? engine.kind) === engine.kind).map((row) => row.id),
+    candidates: async () => (await store.sessions.list()).filter(candidate).map((row) => row.id),
     open: (sessionId) => engine.startSession(sessionId),
     performQueued: (sessionId, key) => runner().performQueued(sessionId, key),
     recover: (sessionId) => runner().recover([sessionId]),
     close: (sessionId) => engine.stopSession(sessionId),
   });
+  return node;
 }
 
 /** A new session starts linking on the node that created it: that node takes its lease first. */
