@@ -73,3 +73,20 @@ describe('claiming and releasing a session on purpose', { skip }, () => {
     assert.deepEqual(a.events.map((event) => event.type), ['acquired', 'released']);
   });
 });
+
+describe('a session pinned to its node (being linked there)', { skip }, () => {
+  test('is never handed over to even the spread, and is left out of the shares', async () => {
+    await TestCluster.run(4, async (cluster) => {
+      const often = { checkIntervalMs: 100 };
+      const a = await cluster.start('node-a', { ...often, pinned: (id) => id === 'ses_linking' });
+      assert.equal(await a.leases.claim('ses_linking'), true);
+      cluster.candidates.push('ses_linking');
+      const b = await cluster.start('node-b', often);
+      // Four shared sessions over two nodes: two each, and the pinned one stays on node a besides.
+      await eventually(() => a.running.size === 3 && b.running.size === 2, 'the shared sessions to spread 2 + 2');
+      await cluster.checksPass([a, b]);
+      assert.ok(a.running.has('ses_linking'));
+      assert.equal(a.events.filter((event) => event.sessionId === 'ses_linking' && event.type === 'released').length, 0, 'never let go');
+    });
+  });
+});

@@ -13,6 +13,8 @@ export interface ClusterNodeOptions {
   redisUrl: string;
   /** The sessions that should run somewhere: linked or linking ones of this engine. */
   candidates: () => Promise<string[]>;
+  /** Held sessions kept here whatever the balance (being linked here); see `SessionLeasesOptions.pinned`. */
+  pinned?: (sessionId: string) => boolean;
   /** This node holds the session now: open its socket. */
   open(sessionId: string): Promise<void>;
   /** Perform an action another node forwarded (see `ActionRunner.performQueued`). */
@@ -44,6 +46,7 @@ export class ClusterNode {
       databaseUrl: options.databaseUrl,
       nodeId: options.nodeId,
       candidates: options.candidates,
+      ...(options.pinned ? { pinned: options.pinned } : {}),
       ...(options.checkIntervalMs !== undefined ? { checkIntervalMs: options.checkIntervalMs } : {}),
       ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
       ...(options.log ? { log: options.log } : {}),

@@ -36,6 +36,11 @@ export interface SessionLeasesOptions {
   nodeId: string;
   /** The session ids that should be running somewhere in the cluster. */
   candidates: () => Promise<string[]>;
+  /**
+   * Held sessions that stay on this node whatever the balance, outside the shares: a session being
+   * linked here (its QR codes come from this node's socket). Dropped when no longer a candidate.
+   */
+  pinned?: (sessionId: string) => boolean;
   handlers: LeaseHandlers;
   /** How often the node heartbeats its lock connection and balances (default 2000 ms). */
   checkIntervalMs?: number;

@@ -37,6 +37,7 @@ export class SessionLeases {
   private readonly url: string;
   private readonly handlers: LeaseHandlers;
   private readonly candidates: () => Promise<string[]>;
+  private readonly pinned: (sessionId: string) => boolean;
   private readonly clock: Clock;
   private readonly log: LeaseLog;
   /** How long the sockets of lost leases may take to close before their connection is dropped. */
@@ -70,6 +71,7 @@ export class SessionLeases {
     this.lostCloseWaitMs = serverGiveUpMs(keepalive) - nodeGiveUpMs(this.checkIntervalMs, this.heartbeatTimeoutMs);
     this.handlers = options.handlers;
     this.candidates = options.candidates;
+    this.pinned = options.pinned ?? (() => false);
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLeaseLog;
   }
@@ -220,10 +222,14 @@ export class SessionLeases {
         const heldElsewhere = new Set([...holders].filter(([, holder]) => holder.pid !== locks.connection.pid).map(([key]) => keys.get(key)!));
         const held = new Set(locks.sessions('held').filter((id) => heldBefore.has(id)));
         const leaving = new Set(locks.sessions('leaving'));
-        const plan = planBalance({ nodes, selfPid: locks.connection.pid, candidates, held, leaving, heldElsewhere });
-        for (const id of plan.drop) void this.letGo(id, 'dropped', locks);
+        // Pinned sessions are outside the shares: never handed over, never counted.
+        const shared = candidates.filter((id) => !this.pinned(id));
+        const heldShared = new Set([...held].filter((id) => !this.pinned(id)));
+        const plan = planBalance({ nodes, selfPid: locks.connection.pid, candidates: shared, held: heldShared, leaving, heldElsewhere });
+        const stale = [...held].filter((id) => this.pinned(id) && !candidates.includes(id));
+        for (const id of [...plan.drop, ...stale]) void this.letGo(id, 'dropped', locks);
         for (const id of plan.handOver) void this.letGo(id, 'handover', locks);
-        let count = held.size - plan.drop.length - plan.handOver.length;
+        let count = heldShared.size - plan.drop.length - plan.handOver.length;
         for (const id of plan.tryToTake) {
           if (count >= plan.target || this.closing || !locks.usable) break;
           if (!(await locks.tryLock(id))) continue;

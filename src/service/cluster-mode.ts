@@ -25,6 +25,8 @@ export function clusterNode(config: ServiceConfig, store: Store, engine: WhatsAp
   // and QR codes live there): other nodes must not take it between its row and its claim, nor is
   // it balanced away mid-scan. Once linked it is every node's candidate.
   const candidate = (row: SessionRecord) => isWaking(row) && (row.engine ?? engine.kind) === engine.kind && (row.jid !== null || node.owned().includes(row.id));
+  // Read at each check: the sessions being linked here, kept here until linked.
+  let linkingHere = new Set<string>();
   const node: ClusterNode = new ClusterNode({
     nodeId: config.nodeId ?? `${hostname().slice(0, 24)}-${process.pid}`,
     cluster: config.clusterName,
@@ -33,7 +35,12 @@ export function clusterNode(config: ServiceConfig, store: Store, engine: WhatsAp
     checkIntervalMs: config.leaseCheckMs,
     heartbeatTimeoutMs: config.leaseTimeoutMs,
     log,
-    candidates: async () => (await store.sessions.list()).filter(candidate).map((row) => row.id),
+    candidates: async () => {
+      const rows = (await store.sessions.list()).filter(candidate);
+      linkingHere = new Set(rows.filter((row) => row.jid === null).map((row) => row.id));
+      return rows.map((row) => row.id);
+    },
+    pinned: (sessionId) => linkingHere.has(sessionId),
     open: (sessionId) => engine.startSession(sessionId),
     performQueued: (sessionId, key) => runner().performQueued(sessionId, key),
     recover: (sessionId) => runner().recover([sessionId]),
