@@ -86,7 +86,8 @@ describe('three node processes', { skip: skipPostgres || skipRedis }, () => {
 
   // todo: 4 of 900 accepted messages (7 of 300 in another run) were decrypted twice, presumably the
   // new owner resending what the killed node had written but not yet recorded as acked; the rest holds.
-  test(`kill -9 of a node during a burst of ${burst} sends: every session owned again, no scan, each accepted message decrypted once, no device with two sockets`, { todo: 'messages in flight at the kill are decrypted twice' }, async () => {
+  test(`kill -9 of a node during a burst of ${burst} sends: every session owned again, no scan, each accepted message decrypted once, no device with two sockets`, // A limit well above what it takes (about 12 s here): one slow run must not hold up the suite.
+  { todo: 'messages in flight at the kill are decrypted twice', timeout: 240_000 }, async () => {
     assert.equal(sessions.length, sessionCount, 'the sessions are linked');
     const linkedBefore = sessions.map((session) => emulator.accounts.byPhoneNumber(session.phone)!.companions.size);
     const perSession = Math.ceil(burst / sessionCount);
