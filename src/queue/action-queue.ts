@@ -128,7 +128,7 @@ export class ActionQueue {
 
   private performEntry(entry: OutboxRow): Promise<ActionResult> {
     const deadline = this.deadlineOf(entry, undefined);
-    const result = this.execute(entry, deadline.signal);
+    const result = this.execute(entry, deadline.signal, true);
     result.then(deadline.clear, deadline.clear);
     this.track(flightKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result });
     return result;
@@ -208,7 +208,7 @@ export class ActionQueue {
           await owner.forward(entry);
           return await this.awaitElsewhere(entry.sessionId, entry.key, signal, true);
         }
-        return await this.execute(entry, signal);
+        return await this.execute(entry, signal, false);
       } catch (error) {
         refuse(error);
         throw error;
@@ -258,7 +258,7 @@ export class ActionQueue {
    * not wait for this one's commit (order is the sends' order; a crash between the two resends the
    * same message ids, which WhatsApp shows once).
    */
-  private async execute(entry: OutboxEntry, signal: AbortSignal): Promise<ActionResult> {
+  private async execute(entry: OutboxEntry, signal: AbortSignal, recovered: boolean): Promise<ActionResult> {
     const { outbox } = this.options;
     try {
       const result = await this.lanes.run(
@@ -271,8 +271,10 @@ export class ActionQueue {
           throwIfAborted(signal);
           return sent;
         },
-        // Room was checked before the claim; the claim is durable now, so it is never refused after it.
-        { force: true },
+        // A new request checked for room before its claim, but others may have queued since: the
+        // lane refuses it now (RATE_LIMITED, recorded as its failure, so it is never sent later).
+        // A recovered one was accepted long ago and always gets its turn.
+        { force: recovered },
       );
       await outbox.complete(entry.sessionId, entry.key, { requestHash: entry.requestHash, result });
       return result;

@@ -46,7 +46,7 @@ describe('three node processes', { skip: skipPostgres || skipRedis }, () => {
     const databaseUrl = await isolatedPostgresUrl();
     database = new pg.Client({ connectionString: databaseUrl });
     await database.connect();
-    setting = { databaseUrl, redisUrl, cluster: `p${randomUUID().slice(0, 8)}`, emulator, extra: { CONNECTOR_LEASE_CHECK_MS: '500', CONNECTOR_LEASE_TIMEOUT_MS: '1000', CONNECTOR_SHUTDOWN_GRACE_MS: '3000' } };
+    setting = { databaseUrl, redisUrl, cluster: `p${randomUUID().slice(0, 8)}`, emulator, extra: { CONNECTOR_LEASE_CHECK_MS: '500', CONNECTOR_LEASE_TIMEOUT_MS: '5000', CONNECTOR_SHUTDOWN_GRACE_MS: '3000' } };
     nodes.push(...(await Promise.all(['node-1', 'node-2', 'node-3'].map((id) => startNode(id, setting)))));
   });
 

@@ -25,7 +25,7 @@ describe('two nodes', { skip: skipPostgres || skipRedis }, () => {
     const databaseUrl = await isolatedPostgresUrl();
     const network = new SandboxNetwork({ openRegistration: true });
     const whatsapp = { ...sandboxWhatsApp(), startOptions: { network } };
-    const cluster = { databaseUrl, redisUrl, clusterName: `t${randomUUID().slice(0, 8)}`, leaseCheckMs: 200, leaseTimeoutMs: 1_000, shutdownGraceMs: 200 };
+    const cluster = { databaseUrl, redisUrl, clusterName: `t${randomUUID().slice(0, 8)}`, leaseCheckMs: 200, leaseTimeoutMs: 5_000, shutdownGraceMs: 200 };
     const a = await startTestService({ ...cluster, nodeId: 'node-a' }, undefined, whatsapp);
     const { token, sessionId } = await linkPhone(a, '+79000000010');
     const bot = network.phones().find((phone) => phone.phone === '+79000000010')!.jid;
