@@ -7,7 +7,7 @@ import { silentLeaseLog, type LeaseHandlers, type LeaseLog, type ReleaseReason, 
 import { LockConnection, lockConnectionUrl } from './lock-connection.js';
 import { sessionLockKey } from './lock-key.js';
 import { assertPartitionMargin, defaultServerKeepalive, nodeGiveUpMs, serverGiveUpMs } from './partition-margin.js';
-import { PerSessionQueue } from './per-session-queue.js';
+import { SessionLanes } from '../queue/lanes.js';
 
 /**
  * Which node runs each linked session, decided by PostgreSQL session-level advisory locks: a
@@ -46,7 +46,8 @@ export class SessionLeases {
   /** The lock connection; work begun on an earlier one never touches the current one's locks. */
   /** The current lock connection's locks; undefined while reconnecting. */
   private locks: ConnectionLocks | undefined;
-  private readonly perSession = new PerSessionQueue();
+  /** A session's acquire and release never overlap; a slow one holds up only its own session. */
+  private readonly perSession = new SessionLanes(Number.POSITIVE_INFINITY);
   private timer: TimerHandle | undefined;
   private ticking: Promise<void> | undefined;
   private balancing: Promise<void> | undefined;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PerSessionQueue } from './per-session-queue.js';
+import { SessionLanes } from './lanes.js';
 
 test('tasks of one session run one after another, those of others side by side, past a failure', async () => {
-  const queue = new PerSessionQueue();
+  const queue = new SessionLanes(Number.POSITIVE_INFINITY);
   const log: string[] = [];
   let finishSlow = () => {};
   const slow = queue.run('a', () => new Promise<void>((resolve) => (finishSlow = resolve)).then(() => void log.push('a1')));
