@@ -1,6 +1,7 @@
 import type { Location } from '../domain/actions.js';
 import type { MediaKind } from '../domain/limits.js';
 import type { MessageRecord, MessageRef, MessageStatus } from '../domain/message.js';
+import type { IncomingMessage } from '../domain/incoming.js';
 import type { ContactPayload } from '../domain/vcard.js';
 
 /**
@@ -62,7 +63,9 @@ export type EngineEvent =
   /** The connection to WhatsApp failed before it was of any use; the engine tries again in `retryInMs`. */
   | { type: 'unreachable'; sessionId: string; reason: string; retryInMs: number }
   | { type: 'logged-out'; sessionId: string; reason: string }
-  | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus };
+  | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus }
+  /** Someone wrote to the session (a 1:1 chat or a group it is in); the engine archived it first. */
+  | { type: 'message'; sessionId: string; message: IncomingMessage };
 
 export type EngineListener = (event: EngineEvent) => void;
 
