@@ -33,7 +33,8 @@ export interface ChangedMessage {
 export type NetworkChange =
   | { type: 'chat'; key: string }
   | { type: 'message'; key: string; message: ChangedMessage }
-  | { type: 'edit' | 'reaction' | 'delete'; key: string; message: ChangedMessage; by: string }
+  /** `id`: the edit's, reaction's or deletion's own message id; `message`: the message it changed. */
+  | { type: 'edit' | 'reaction' | 'delete'; key: string; message: ChangedMessage; by: string; id: string }
   | { type: 'receipt'; key: string; message: ChangedMessage; status: MessageStatus };
 
 export function changedMessage(message: StoredMessage): ChangedMessage {

@@ -82,7 +82,10 @@ export class SandboxEngine implements WhatsAppEngine {
     this.maxQrRotations = options.maxQrRotations ?? 5;
     this.sendDelayMs = options.sendDelayMs ?? 0;
     this.credentials = options.credentials;
-    this.stopListening = this.network.onChange((change) => this.relayReceipt(change));
+    this.stopListening = this.network.onChange((change) => {
+      this.relayReceipt(change);
+      this.relayIncoming(change);
+    });
   }
 
   async startSession(sessionId: string): Promise<void> {
@@ -279,6 +282,15 @@ export class SandboxEngine implements WhatsAppEngine {
       if (session.device && session.jid === from) {
         this.emit({ type: 'receipt', sessionId: session.id, message: { chat, id, fromMe: true }, status: change.status });
       }
+    }
+  }
+
+  private relayIncoming(change: NetworkChange): void {
+    if (change.type === 'chat' || change.type === 'receipt') return;
+    for (const session of this.sessions.values()) {
+      if (!session.device || session.jid === undefined) continue;
+      const message = this.network.incomingFor(session.jid, change);
+      if (message) this.emit({ type: 'message', sessionId: session.id, message });
     }
   }
 

@@ -177,7 +177,7 @@ export class Messaging {
       ...(emoji === undefined ? {} : { emoji }),
     };
     this.ctx.store.add(entry);
-    this.ctx.emit({ type: kind, key: conversation.key, message: changedMessage(target), by: actor });
+    this.ctx.emit({ type: kind, key: conversation.key, message: changedMessage(target), by: actor, id });
     return sent(entry);
   }
 

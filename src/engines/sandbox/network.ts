@@ -2,10 +2,12 @@ import { displayChat, isGroupJid, toJid } from '../../domain/chat.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
 import { defaultMediaSizeLimits, type MediaSizeLimits } from '../../domain/limits.js';
+import type { IncomingMessage } from '../../domain/incoming.js';
 import type { MessageRecord } from '../../domain/message.js';
 import type { SentMessage } from '../engine.js';
 import { changedMessage, type NetworkChange, type NewContent } from './content.js';
 import { accountJid, SandboxIds } from './ids.js';
+import { incomingFor } from './incoming.js';
 import { LinkDesk } from './linking.js';
 import { Messaging, type TargetRef } from './messaging.js';
 import { VirtualPhone, type PhoneOptions } from './phone.js';
@@ -95,6 +97,11 @@ export class SandboxNetwork {
     const known = this.phonesByJid.get(jid);
     if (known || !this.openRegistration) return known;
     return this.addPhone(jid.split('@')[0] ?? jid);
+  }
+
+  /** What `viewer` (a linked account's JID) received with this change; undefined when nothing. */
+  incomingFor(viewer: string, change: NetworkChange): IncomingMessage | undefined {
+    return incomingFor(this.store, viewer, change, (jid) => this.phonesByJid.get(jid));
   }
 
   phones(): VirtualPhone[] {
