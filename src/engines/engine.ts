@@ -63,7 +63,11 @@ export type EngineEvent =
   /** The connection to WhatsApp failed before it was of any use; the engine tries again in `retryInMs`. */
   | { type: 'unreachable'; sessionId: string; reason: string; retryInMs: number }
   | { type: 'logged-out'; sessionId: string; reason: string }
-  | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus }
+  /**
+   * `recipient`: in a group, whose phone the receipt is from; `played`: a voice or video message
+   * was played (its `status` is `read`).
+   */
+  | { type: 'receipt'; sessionId: string; message: MessageRef; status: MessageStatus; recipient?: string; played?: boolean }
   /** Someone wrote to the session (a 1:1 chat or a group it is in); the engine archived it first. */
   | { type: 'message'; sessionId: string; message: IncomingMessage };
 
