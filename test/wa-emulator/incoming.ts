@@ -6,13 +6,13 @@ import type { WaEmulator } from './emulator.js';
  * A contact's phone writes to an account's linked devices: each online companion gets the message
  * encrypted on the Signal session the companion opened when it wrote first (a reply, as most
  * incoming messages to a business are). The stanza names the sender by phone number and LID, as
- * WhatsApp does. Returns the message id.
+ * WhatsApp does. `id` sends a message again under its id, as a phone's retry does. Returns the message id.
  */
-export async function replyFromPhone(emulator: WaEmulator, fromPhone: string, toPhone: string, message: proto.IMessage): Promise<string> {
+export async function replyFromPhone(emulator: WaEmulator, fromPhone: string, toPhone: string, message: proto.IMessage, options: { id?: string } = {}): Promise<string> {
   const sender = emulator.accounts.byPhoneNumber(fromPhone);
   const recipient = emulator.accounts.byPhoneNumber(toPhone);
   if (!sender || !recipient) throw new Error(`${fromPhone} and ${toPhone} must both have accounts`);
-  const id = `3A${randomBytes(9).toString('hex').toUpperCase()}`;
+  const id = options.id ?? `3A${randomBytes(9).toString('hex').toUpperCase()}`;
   const phone = sender.devices.get(0)!;
   let delivered = 0;
   for (const companion of recipient.companions.values()) {

@@ -6,15 +6,18 @@ import { describeContent } from './content.js';
 
 /**
  * What a receipt stanza reports: a recipient's phone got (`delivery`, no type) or showed (`read`,
- * `played`) one or more messages this device sent. Other receipts report nothing.
+ * `played`) one or more messages this device sent; in a group, `participant` names whose phone.
+ * Other receipts (retries, own devices' `read-self`, `sender`) report nothing.
  */
-export function receiptsOf(node: BinaryNode): { message: MessageRef; status: MessageStatus }[] {
-  const status: MessageStatus | undefined = node.attrs.type === undefined ? 'delivered' : node.attrs.type === 'read' || node.attrs.type === 'played' ? 'read' : undefined;
-  if (!status || !node.attrs.id || !node.attrs.from) return [];
+export function receiptsOf(node: BinaryNode): { message: MessageRef; status: MessageStatus; recipient?: string; played?: boolean }[] {
+  const { type, id, from, participant } = node.attrs;
+  const status: MessageStatus | undefined = type === undefined ? 'delivered' : type === 'read' || type === 'played' ? 'read' : undefined;
+  if (!status || !id || !from) return [];
   const listed = Array.isArray(node.content) ? node.content.filter((child) => child.tag === 'list').flatMap((list) => (Array.isArray(list.content) ? list.content : [])) : [];
-  const ids = [node.attrs.id, ...listed.map((item) => item.attrs.id).filter((id): id is string => id !== undefined)];
-  const chat = jidNormalizedUser(node.attrs.from);
-  return ids.map((id) => ({ message: { chat, id, fromMe: true }, status }));
+  const ids = [id, ...listed.map((item) => item.attrs.id).filter((listedId): listedId is string => listedId !== undefined)];
+  const chat = jidNormalizedUser(from);
+  const extra = { ...(participant ? { recipient: jidNormalizedUser(participant) } : {}), ...(type === 'played' ? { played: true } : {}) };
+  return ids.map((messageId) => ({ message: { chat, id: messageId, fromMe: true }, status, ...extra }));
 }
 
 /** What others sent, as the archive keeps it so that a later reaction or forward can name it; nothing for own or unreadable messages. */

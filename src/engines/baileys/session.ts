@@ -8,6 +8,8 @@ import { loadAuthState, type StoredAuthState } from './auth-state.js';
 import { ReconnectSchedule } from './backoff.js';
 import { Conditions } from './conditions.js';
 import { receiptsOf, receivedForArchive } from './incoming.js';
+import { incomingOf } from './received.js';
+import { LruCache } from '../../expressions/lru.js';
 import { SendPace } from './send-pace.js';
 import { socketConfig, type SessionContext } from './session-context.js';
 import { ServerAcks, SocketClosed } from './server-acks.js';
@@ -45,6 +47,8 @@ export class LinkedSession {
   private credsSaved: Promise<void> = Promise.resolve();
   private readonly changes = new Conditions();
   private readonly acks: ServerAcks;
+  /** Received messages already reported, by chat and id; enough for Baileys' redeliveries. */
+  private readonly reported = new LruCache<string, true>(2_000);
 
   constructor(
     readonly id: string,
@@ -180,10 +184,10 @@ export class LinkedSession {
       if (update.connection === 'open') this.opened(sock);
       if (update.connection === 'close') void this.closed(update.lastDisconnect?.error);
     });
-    sock.ev.on('messages.upsert', ({ messages }) => void this.archiveReceived(messages));
+    sock.ev.on('messages.upsert', ({ messages, type }) => void this.received(messages, type === 'notify'));
     sock.ws.on('CB:ack,class:message', (node: BinaryNode) => this.acks.received(node));
     sock.ws.on('CB:receipt', (node: BinaryNode) => {
-      for (const { message, status } of receiptsOf(node)) context.emit({ type: 'receipt', sessionId: this.id, message, status });
+      for (const receipt of receiptsOf(node)) context.emit({ type: 'receipt', sessionId: this.id, ...receipt });
     });
     // Baileys 7 can hold events in its buffer for up to 30 s; a received message is released soon.
     sock.ws.on('CB:message', () => this.flushSoon(sock));
@@ -262,10 +266,24 @@ export class LinkedSession {
     this.acks.socketClosed('the session stopped');
   }
 
-  /** Keeps what others send, so a later reaction or forward can name it. */
-  private async archiveReceived(messages: WAMessage[]): Promise<void> {
-    for (const message of receivedForArchive(messages, this.context.clock)) {
-      await this.context.archive.save(this.id, message).catch((error: unknown) => this.context.logger.error({ err: error }, 'received message not archived'));
+  /**
+   * Keeps what others send, so a later reaction or forward can name it, then reports each new one
+   * once: Baileys may hand the same message over again (a retried decryption, a reconnect), and
+   * history (`append`) is kept but not reported.
+   */
+  private async received(messages: WAMessage[], live: boolean): Promise<void> {
+    const { archive, clock, logger } = this.context;
+    for (const raw of messages) {
+      const incoming = live ? incomingOf(raw, this.jid, clock) : undefined;
+      const key = incoming && `${incoming.chat}\n${incoming.id}`;
+      if (key !== undefined) {
+        if (this.reported.get(key)) continue;
+        this.reported.set(key, true);
+      }
+      for (const message of receivedForArchive([raw], clock)) {
+        await archive.save(this.id, message).catch((error: unknown) => logger.error({ err: error }, 'received message not archived'));
+      }
+      if (incoming) this.context.emit({ type: 'message', sessionId: this.id, message: incoming });
     }
   }
 

@@ -1,0 +1,102 @@
+/**
+ * What a client writes reaches the session as one `message` event each, on the real Baileys
+ * engine against the WhatsApp Web protocol emulator: every kind the connector describes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { proto } from 'baileys';
+import type { IncomingMessage } from '../../src/domain/incoming.js';
+import { replyFromPhone } from '../wa-emulator/incoming.js';
+import type { WaEmulator } from '../wa-emulator/index.js';
+import { eventually } from '../support/eventually.js';
+import { call } from '../support/http.js';
+import { linkPhone, startTestService, type TestService } from '../support/service.js';
+import { emulatedWhatsApp, type TestWhatsApp } from '../support/whatsapp.js';
+
+const anna = '79001111111';
+const annaJid = `${anna}@s.whatsapp.net`;
+const business = '79000000060';
+let whatsapp: TestWhatsApp & { emulator: WaEmulator };
+let service: TestService;
+let sessionId: string;
+let token: string;
+const received: IncomingMessage[] = [];
+
+before(async () => {
+  whatsapp = await emulatedWhatsApp();
+  whatsapp.emulator.addAccount(anna, { name: 'Anna' });
+  service = await startTestService({}, undefined, whatsapp);
+  ({ sessionId, token } = await linkPhone(service, `+${business}`));
+  service.engine.subscribe((event) => {
+    if (event.type === 'message' && event.sessionId === sessionId) received.push(event.message);
+  });
+  // As most messages to a business are, these are replies: the business wrote first.
+  const first = await call(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Your appointment is tomorrow at 10:00' } });
+  assert.equal(first.status, 200);
+});
+after(async () => {
+  await service?.close();
+  await whatsapp?.close();
+});
+
+/** Anna's phone sends `message`; the one event the session reports for it. */
+async function fromAnna(message: proto.IMessage): Promise<IncomingMessage> {
+  const id = await replyFromPhone(whatsapp.emulator, anna, business, message);
+  await eventually(() => received.some((m) => m.id === id), `message ${id} to be reported`);
+  return received.find((m) => m.id === id)!;
+}
+
+describe('messages a client sends reach the session', () => {
+  test('a text names its chat and its sender by phone, and is kept for a reaction', async () => {
+    const message = await fromAnna({ conversation: 'Can I come at 12 instead?' });
+    assert.equal(message.chat, annaJid);
+    assert.equal(message.group, false);
+    assert.equal(message.sender.phone, `+${anna}`);
+    assert.deepEqual(message.content, { kind: 'text', text: 'Can I come at 12 instead?' });
+    assert.equal((await service.engine.findMessage(sessionId, { id: message.id }))?.fromMe, false);
+  });
+
+  test('a reply quoting our reminder names the reminder as ours', async () => {
+    const sent = await call<{ id: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Reply 1 to confirm, 2 to cancel' } });
+    assert.equal(sent.status, 200);
+    const reply = await fromAnna({ extendedTextMessage: { text: '1', contextInfo: { stanzaId: sent.body.id, participant: `${business}@s.whatsapp.net` } } });
+    assert.deepEqual(reply.content, { kind: 'text', text: '1' });
+    assert.deepEqual(reply.quoted, { chat: annaJid, id: sent.body.id, fromMe: true });
+
+    const reaction = await fromAnna({ reactionMessage: { key: { remoteJid: `${business}@s.whatsapp.net`, id: sent.body.id, fromMe: false }, text: '👍' } });
+    assert.deepEqual(reaction.content, { kind: 'reaction', target: { chat: annaJid, id: sent.body.id, fromMe: true }, emoji: '👍' });
+  });
+
+  test('media with caption and file name, a location and a contact', async () => {
+    const document = await fromAnna({ documentMessage: { mimetype: 'application/pdf', fileName: 'referral.pdf', caption: 'My referral', fileLength: 1234 } });
+    assert.deepEqual(document.content, { kind: 'media', mediaKind: 'document', mimeType: 'application/pdf', caption: 'My referral', fileName: 'referral.pdf', size: 1234 });
+    const image = await fromAnna({ imageMessage: { mimetype: 'image/jpeg', caption: 'The rash', fileLength: 99 } });
+    assert.deepEqual(image.content, { kind: 'media', mediaKind: 'image', mimeType: 'image/jpeg', caption: 'The rash', size: 99 });
+    const place = await fromAnna({ locationMessage: { degreesLatitude: 55.75, degreesLongitude: 37.61, name: 'Home' } });
+    assert.deepEqual(place.content, { kind: 'location', location: { latitude: 55.75, longitude: 37.61, name: 'Home' } });
+    const vcard = 'BEGIN:VCARD\nVERSION:3.0\nFN:Boris\nTEL;type=CELL;waid=79002222222:+79002222222\nEND:VCARD';
+    const card = await fromAnna({ contactMessage: { displayName: 'Boris', vcard } });
+    assert.deepEqual(card.content, { kind: 'contact', contacts: [{ displayName: 'Boris', phones: ['+79002222222'], vcard }] });
+  });
+
+  test('an edit and a revoke name the client’s own message', async () => {
+    const original = await fromAnna({ conversation: 'See you at 10' });
+    const key = { remoteJid: `${business}@s.whatsapp.net`, id: original.id, fromMe: true };
+    const edit = await fromAnna({
+      protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT, editedMessage: { conversation: 'See you at 11' } },
+    });
+    assert.deepEqual(edit.content, { kind: 'edit', target: { chat: annaJid, id: original.id, fromMe: false }, text: 'See you at 11' });
+    const revoke = await fromAnna({ protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.REVOKE } });
+    assert.deepEqual(revoke.content, { kind: 'revoke', target: { chat: annaJid, id: original.id, fromMe: false } });
+  });
+
+  test('a message delivered twice under one id (a phone’s retry) is reported once', async () => {
+    const id = await replyFromPhone(whatsapp.emulator, anna, business, { conversation: 'Twice?' });
+    await replyFromPhone(whatsapp.emulator, anna, business, { conversation: 'Twice?' }, { id });
+    const marker = await fromAnna({ conversation: 'after' });
+    assert.ok(received.some((m) => m.id === marker.id));
+    assert.equal(received.filter((m) => m.id === id).length, 1);
+    const ids = received.map((m) => m.id);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
