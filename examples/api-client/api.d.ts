@@ -291,6 +291,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file of a media message this connection received or sent, decrypted as it downloads */
+        get: operations["getMessageMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandbox/scan": {
         parameters: {
             query?: never;
@@ -713,7 +730,7 @@ export interface components {
              * @description Stable; a process routes its error boundary on it (docs/service.md)
              * @enum {string}
              */
-            code: "VALIDATION_ERROR" | "INVALID_CHAT" | "EXPRESSION_ERROR" | "NOT_ON_WHATSAPP" | "NOT_FOUND" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "SHUTTING_DOWN" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "TOKEN_NOT_FOUND" | "SESSION_NOT_CONNECTED" | "SESSION_LOGGED_OUT" | "SESSION_OTHER_ENGINE" | "WHATSAPP_UNREACHABLE" | "MESSAGE_NOT_FOUND" | "EDIT_WINDOW_EXPIRED" | "DELETE_WINDOW_EXPIRED" | "NOT_YOUR_MESSAGE" | "ATTACHMENT_FETCH_FAILED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_URL_FORBIDDEN" | "RATE_LIMITED" | "TIMEOUT" | "IDEMPOTENCY_CONFLICT" | "ENGINE_ERROR" | "INTERNAL";
+            code: "VALIDATION_ERROR" | "INVALID_CHAT" | "EXPRESSION_ERROR" | "NOT_ON_WHATSAPP" | "NOT_FOUND" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "SHUTTING_DOWN" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "TOKEN_NOT_FOUND" | "SESSION_NOT_CONNECTED" | "SESSION_LOGGED_OUT" | "SESSION_OTHER_ENGINE" | "WHATSAPP_UNREACHABLE" | "MESSAGE_NOT_FOUND" | "EDIT_WINDOW_EXPIRED" | "DELETE_WINDOW_EXPIRED" | "NOT_YOUR_MESSAGE" | "NO_MEDIA" | "MEDIA_UNAVAILABLE" | "ATTACHMENT_FETCH_FAILED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_URL_FORBIDDEN" | "RATE_LIMITED" | "TIMEOUT" | "IDEMPOTENCY_CONFLICT" | "ENGINE_ERROR" | "INTERNAL";
             detail: string;
             /** @description The request path */
             instance?: string;
@@ -4301,6 +4318,185 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
                         code: "SHUTTING_DOWN";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+        };
+    };
+    getMessageMedia: {
+        parameters: {
+            query?: {
+                /** @description The chat, when one id may name messages of several chats */
+                chat?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its type and name (Content-Disposition) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "VALIDATION_ERROR";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "UNAUTHORIZED";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description MESSAGE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "MESSAGE_NOT_FOUND";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "REQUEST_TIMEOUT";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description SESSION_LOGGED_OUT, MEDIA_UNAVAILABLE */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "SESSION_LOGGED_OUT" | "MEDIA_UNAVAILABLE";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description URI_TOO_LONG */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "URI_TOO_LONG";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description NO_MEDIA */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "NO_MEDIA";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description ENGINE_ERROR */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "ENGINE_ERROR";
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+            /** @description SESSION_NOT_CONNECTED, SHUTTING_DOWN */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & ({
+                        /** @enum {string} */
+                        code: "SESSION_NOT_CONNECTED" | "SHUTTING_DOWN";
                     } & {
                         [key: string]: unknown;
                     });

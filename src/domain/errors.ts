@@ -31,6 +31,8 @@ export const errorCatalog = {
   EDIT_WINDOW_EXPIRED: { status: 422, title: 'Message can no longer be edited' },
   DELETE_WINDOW_EXPIRED: { status: 422, title: 'Message can no longer be deleted for everyone' },
   NOT_YOUR_MESSAGE: { status: 403, title: 'Only your own messages can be changed' },
+  NO_MEDIA: { status: 422, title: 'Message has no file' },
+  MEDIA_UNAVAILABLE: { status: 410, title: 'File can no longer be downloaded' },
 
   // Attachments
   ATTACHMENT_FETCH_FAILED: { status: 502, title: 'Attachment could not be fetched' },

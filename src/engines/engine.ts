@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Location } from '../domain/actions.js';
 import type { MediaKind } from '../domain/limits.js';
 import type { MessageRecord, MessageRef, MessageStatus } from '../domain/message.js';
@@ -33,6 +34,11 @@ export interface WhatsAppEngine {
   send(sessionId: string, message: OutgoingMessage, options: SendOptions): Promise<SentMessage>;
   /** A message this session sent or received, for later edits, deletes, reactions and forwards. */
   findMessage(sessionId: string, ref: { id: string; chat?: string }): Promise<MessageRecord | undefined>;
+  /**
+   * The file of a received or sent media message, decrypted as it streams; NO_MEDIA for another
+   * kind, MEDIA_UNAVAILABLE when the engine keeps no bytes or WhatsApp's servers no longer have it.
+   */
+  openMedia(sessionId: string, ref: { id: string; chat?: string }): Promise<MediaDownload>;
   /** Ends every session's connection and timer; linked sessions keep their credentials. */
   close(): void | Promise<void>;
 }
@@ -82,6 +88,14 @@ export interface CredentialStore {
   /** Writes all entries or none; `null` removes an entry. */
   save(sessionId: string, entries: Record<string, string | null>): Promise<void>;
   clear(sessionId: string): Promise<void>;
+}
+
+/** A media file as it downloads: its type, name and size as the message describes it. */
+export interface MediaDownload {
+  mimeType: string;
+  fileName?: string;
+  size?: number;
+  stream: Readable;
 }
 
 export interface SendOptions {

@@ -94,7 +94,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(docsRoutes);
   await app.register(webRoutes, { home: deps.engine.kind === 'sandbox' ? '/sandbox' : '/docs' });
   await app.register(sessionRoutes, { sessions: deps.sessions, hub: deps.hub, engine: deps.engine, adminKeyHash: deps.adminKeyHash });
-  await app.register(actionRoutes, { actions: deps.actions, sessions: deps.sessions, shutdown: deps.shutdown });
+  await app.register(actionRoutes, { actions: deps.actions, sessions: deps.sessions, engine: deps.engine, shutdown: deps.shutdown });
   // Registered under every engine, so one document serves all: elsewhere they answer NOT_FOUND.
   await app.register(sandboxRoutes, { engine: deps.engine.kind === 'sandbox' ? (deps.engine as SandboxEngine) : undefined });
   return app;

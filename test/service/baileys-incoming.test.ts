@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { proto } from 'baileys';
 import type { IncomingMessage } from '../../src/domain/incoming.js';
 import { replyFromPhone } from '../wa-emulator/incoming.js';
+import { expireMedia, uploadFromPhone } from '../wa-emulator/media.js';
 import type { WaEmulator } from '../wa-emulator/index.js';
 import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
@@ -98,5 +99,28 @@ describe('messages a client sends reach the session', () => {
     assert.equal(received.filter((m) => m.id === id).length, 1);
     const ids = received.map((m) => m.id);
     assert.equal(new Set(ids).size, ids.length);
+  });
+
+  test('a received file downloads decrypted with its type and name; a text has none; an expired one is gone', async () => {
+    const file = Buffer.from(Array.from({ length: 70_001 }, (_, i) => (i * 31) % 256));
+    const uploaded = await uploadFromPhone(whatsapp.emulator, 'document', file);
+    const document = await fromAnna({ documentMessage: { ...uploaded, mimetype: 'application/pdf', fileName: 'анализы.pdf' } });
+    const response = await fetch(`${service.url}/v1/messages/${document.id}/media`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/pdf');
+    assert.match(response.headers.get('content-disposition') ?? '', /filename\*=UTF-8''%D0%B0%D0%BD%D0%B0%D0%BB%D0%B8%D0%B7%D1%8B\.pdf/);
+    assert.ok(Buffer.from(await response.arrayBuffer()).equals(file), 'the downloaded file is the one the phone sent');
+
+    const text = await fromAnna({ conversation: 'no file here' });
+    const none = await call(service.url, 'GET', `/v1/messages/${text.id}/media`, { token });
+    assert.equal(none.status, 422);
+    assert.equal(none.body.code, 'NO_MEDIA');
+    const unknown = await call(service.url, 'GET', '/v1/messages/3A0000000000000000/media', { token });
+    assert.equal(unknown.body.code, 'MESSAGE_NOT_FOUND');
+
+    expireMedia(whatsapp.emulator);
+    const gone = await call(service.url, 'GET', `/v1/messages/${document.id}/media`, { token });
+    assert.equal(gone.status, 410);
+    assert.equal(gone.body.code, 'MEDIA_UNAVAILABLE');
   });
 });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { Agent, createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ class MediaHost {
     this.agent = new Agent({ ca: this.credentials.cert });
     this.server = createServer(this.credentials, (request, response) => {
       const url = new URL(request.url ?? '/', 'https://upload');
+      if (request.method === 'GET') return this.serve(request.url ?? '/', response);
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -60,6 +62,16 @@ class MediaHost {
           .end(JSON.stringify({ url: `https://${this.hostname}${directPath}`, direct_path: directPath }));
       });
     });
+  }
+
+  /** A download by direct path, as WhatsApp's media host answers it: the blob, or 404 once it is gone. */
+  private serve(directPath: string, response: ServerResponse): void {
+    const blob = this.blobs.get(directPath);
+    if (!blob) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }).end(blob);
   }
 
   async start(): Promise<void> {
@@ -127,6 +139,29 @@ export async function downloadMedia(emulator: WaEmulator, message: proto.IMessag
   if (!sha256(plaintext).equals(Buffer.from(media.fileSha256 ?? []))) throw new Error('file hash mismatch');
   if (Number(media.fileLength) !== plaintext.length) throw new Error('file length mismatch');
   return plaintext;
+}
+
+/**
+ * Uploads a file as a phone does before it sends it: encrypted with a fresh media key (AES-256-CBC,
+ * then the first ten bytes of an HMAC-SHA256 over iv ‖ ciphertext), kept by the media host under a
+ * direct path; answers the fields the media message carries.
+ */
+export async function uploadFromPhone(emulator: WaEmulator, type: MediaType, file: Buffer): Promise<proto.Message.IImageMessage> {
+  const mediaKey = randomBytes(32);
+  const { iv, cipherKey, macKey } = await getMediaKeys(mediaKey, type);
+  const cipher = createCipheriv('aes-256-cbc', cipherKey, iv);
+  const ciphertext = Buffer.concat([cipher.update(file), cipher.final()]);
+  const blob = Buffer.concat([ciphertext, createHmac('sha256', macKey!).update(iv).update(ciphertext).digest().subarray(0, 10)]);
+  const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+  const host = hostOf(emulator);
+  const directPath = `/v/t62.7118-24/${sha256(blob).toString('base64url')}.enc?ccb=11-4`;
+  host.blobs.set(directPath, blob);
+  return { url: `https://${host.hostname}${directPath}`, directPath, mediaKey, fileEncSha256: sha256(blob), fileSha256: sha256(file), fileLength: file.length };
+}
+
+/** Forgets every uploaded file, as WhatsApp's media host does after a while. */
+export function expireMedia(emulator: WaEmulator): void {
+  hostOf(emulator).blobs.clear();
 }
 
 /** Media: `media_conn` names the loopback HTTPS upload host, which keeps what is uploaded. */

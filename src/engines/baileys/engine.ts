@@ -7,6 +7,7 @@ import type {
   CredentialStore,
   EngineEvent,
   EngineListener,
+  MediaDownload,
   OutgoingMessage,
   SendOptions,
   SentMessage,
@@ -18,6 +19,7 @@ import { MemoryArchive, type MessageArchive } from './archive.js';
 import { defaultBackoff, type BackoffOptions } from './backoff.js';
 import { toBaileysContent, withEditedText, type ArchivedMessage } from './content.js';
 import { silentLogger } from './logger.js';
+import { openReceivedMedia } from './media-download.js';
 import { holdBackSignalLogs } from './signal-console.js';
 import { NumberCache } from './number-cache.js';
 import type { SendPaceOptions } from './send-pace.js';
@@ -152,6 +154,13 @@ export class BaileysEngine implements WhatsAppEngine {
       await this.remember(sessionId, message, sent, raw, target);
       return sent;
     });
+  }
+
+  async openMedia(sessionId: string, ref: { id: string; chat?: string }): Promise<MediaDownload> {
+    this.usable(sessionId);
+    const archived = await this.archive.find(sessionId, ref);
+    if (!archived) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${ref.id} in this session's chats`, { id: ref.id });
+    return openReceivedMedia(archived.raw, this.context.fetchAgent);
   }
 
   async findMessage(sessionId: string, ref: { id: string; chat?: string }): Promise<MessageRecord | undefined> {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import { ConnectorError } from '../../domain/errors.js';
 import type { MessageRecord } from '../../domain/message.js';
@@ -5,6 +6,7 @@ import type {
   CredentialStore,
   EngineEvent,
   EngineListener,
+  MediaDownload,
   OutgoingMessage,
   SendOptions,
   SentMessage,
@@ -178,6 +180,17 @@ export class SandboxEngine implements WhatsAppEngine {
     const ready = message.type === 'media' && 'path' in message.media ? { ...message, media: await readMediaFile(message.media) } : message;
     throwIfAborted(options.signal);
     return sendThroughNetwork(this.network, this.connectedJid(sessionId), ready, options.messageId);
+  }
+
+  /** The sandbox keeps the bytes of pictures only (they are drawn on its page); other files are known by their hash. */
+  async openMedia(sessionId: string, ref: { id: string; chat?: string }): Promise<MediaDownload> {
+    const record = await this.findMessage(sessionId, ref);
+    if (!record) throw new ConnectorError('MESSAGE_NOT_FOUND', `No message ${ref.id} in this session's chats`, { id: ref.id });
+    const file = this.network.fileOf(this.session(sessionId).jid!, ref);
+    if (!file) throw new ConnectorError('NO_MEDIA', `Message ${ref.id} carries no file`, { id: ref.id });
+    const { mimeType, fileName, size } = file.media;
+    if (!file.bytes) throw new ConnectorError('MEDIA_UNAVAILABLE', `The sandbox keeps only the fingerprint of "${fileName}", not its bytes`, { id: ref.id });
+    return { mimeType, fileName, size, stream: Readable.from([Buffer.from(file.bytes)]) };
   }
 
   async findMessage(sessionId: string, ref: { id: string; chat?: string }): Promise<MessageRecord | undefined> {

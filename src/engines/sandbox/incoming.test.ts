@@ -52,6 +52,24 @@ describe('what the sandbox session receives', () => {
     );
   });
 
+  it('hands out the picture a client sent; a document only by description; a text has no file', async () => {
+    const { anna, engine, sessionId } = await withAnna();
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const picture = anna.sendMedia(BOT, { kind: 'image', fileName: 'rash.png', mimeType: 'image/png', bytes: png });
+    const file = await engine.openMedia(sessionId, { id: picture.id });
+    assert.equal(file.mimeType, 'image/png');
+    assert.equal(file.fileName, 'rash.png');
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+    assert.deepEqual(new Uint8Array(Buffer.concat(chunks)), png);
+
+    const document = anna.sendMedia(BOT, { kind: 'document', fileName: 'referral.pdf', mimeType: 'application/pdf', bytes: new Uint8Array(10) });
+    await assert.rejects(engine.openMedia(sessionId, { id: document.id }), { code: 'MEDIA_UNAVAILABLE' });
+    const text = anna.sendText(BOT, 'no file');
+    await assert.rejects(engine.openMedia(sessionId, { id: text.id }), { code: 'NO_MEDIA' });
+    await assert.rejects(engine.openMedia(sessionId, { id: 'unknown' }), { code: 'MESSAGE_NOT_FOUND' });
+  });
+
   it('reports a reaction, an edit and a deletion for everyone with the message they change; a deletion for the sender only stays hers', async () => {
     const { anna, received, engine, sessionId } = await withAnna();
     const ours = await engine.send(sessionId, { type: 'text', chat: ANNA_JID, text: 'See you at 10:00' }, { messageId: 'm1' });

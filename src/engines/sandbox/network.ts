@@ -12,7 +12,7 @@ import { LinkDesk } from './linking.js';
 import { Messaging, type TargetRef } from './messaging.js';
 import { VirtualPhone, type PhoneOptions } from './phone.js';
 import { applyReceipt } from './receipts.js';
-import { isProtocol, MessageStore, type StoredMessage } from './store.js';
+import { isProtocol, MessageStore, type StoredEntry, type StoredMedia, type StoredMessage } from './store.js';
 import { messageRecord, reactionRecord, type ChatSummary, type MessageView, type NetworkChat } from './view.js';
 import { PictureShelf, type Picture } from './pictures.js';
 import { Viewer } from './viewer.js';
@@ -264,6 +264,17 @@ export class SandboxNetwork {
     const conversation = this.store.get(key);
     if (!conversation) throw new ConnectorError('VALIDATION_ERROR', `No chat "${key}" in the sandbox`, { key });
     return this.viewer.neutral(conversation);
+  }
+
+  /** The file of a message `viewer` sees, with its bytes while the network keeps them (pictures only); undefined when it has none. */
+  fileOf(viewer: string, ref: { id: string; chat?: string }): { media: StoredMedia; bytes?: Uint8Array } | undefined {
+    const jid = accountJid(viewer);
+    const key = ref.chat === undefined ? undefined : this.messaging.readKey(jid, ref.chat);
+    const seen = (entry: StoredEntry) => this.store.get(entry.conversation)?.participants.includes(jid) && (key === undefined || key === entry.conversation);
+    const media = this.store.withId(ref.id).flatMap((entry) => (!isProtocol(entry) && entry.media && seen(entry) ? [entry.media] : []))[0];
+    if (!media) return undefined;
+    const bytes = this.pictures.get(media.sha256)?.bytes;
+    return { media, ...(bytes ? { bytes } : {}) };
   }
 
   /** The bytes of an image sent through the network, by its SHA-256, while the network keeps them (see `PictureShelf`). */

@@ -7,13 +7,16 @@ import { actionResultSchemas, messageStatusViewSchema } from '../../domain/resul
 import { storableString } from '../../domain/text.js';
 import type { ActionService } from '../actions.js';
 import { requireToken } from '../auth.js';
-import { json, responses, tokenAuth } from '../openapi.js';
+import type { WhatsAppEngine } from '../../engines/engine.js';
+import { json, media, responses, tokenAuth } from '../openapi.js';
 import type { SessionService } from '../sessions.js';
 import { actionExamples } from './action-examples.js';
 import { callerGone, parsePrefer } from '../prefer.js';
 
 export interface ActionRoutesOptions {
   actions: ActionService;
+  /** Where the files of media messages are downloaded from. */
+  engine: Pick<WhatsAppEngine, 'openMedia'>;
   sessions: SessionService;
   /** Aborted when the service stops waiting for in-flight actions at shutdown. */
   shutdown: AbortSignal;
@@ -70,7 +73,7 @@ const headers = z.object({
 });
 
 /** The action API: one route per action, authorised by a connection token (PRODUCT §4). */
-export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, { actions, sessions, shutdown }) => {
+export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (app, { actions, sessions, engine, shutdown }) => {
   // onRequest: the token is checked before the body is read, so no stranger's body is parsed or waited for.
   app.addHook('onRequest', requireToken(sessions));
 
@@ -124,4 +127,32 @@ export const actionRoutes: FastifyPluginAsyncZod<ActionRoutesOptions> = async (a
       response: responses({ 200: json('The message', messageStatusViewSchema) }, 'UNAUTHORIZED', 'SESSION_LOGGED_OUT', 'MESSAGE_NOT_FOUND'),
     },
   }, async (request) => actions.message(request.sessionId as string, request.params.id));
+
+  app.get('/v1/messages/:id/media', {
+    schema: {
+      operationId: 'getMessageMedia',
+      tags: ['actions'],
+      summary: 'The file of a media message this connection received or sent, decrypted as it downloads',
+      security: tokenAuth,
+      params: z.object({ id: storableString().min(1).max(128) }),
+      querystring: z.object({ chat: storableString().min(1).max(128).optional().describe('The chat, when one id may name messages of several chats') }),
+      response: responses(
+        { 200: media('The file, with its type and name (Content-Disposition)', 'application/octet-stream', z.string().meta({ format: 'binary' })) },
+        'UNAUTHORIZED',
+        'SESSION_LOGGED_OUT',
+        'SESSION_NOT_CONNECTED',
+        'MESSAGE_NOT_FOUND',
+        'NO_MEDIA',
+        'MEDIA_UNAVAILABLE',
+        'ENGINE_ERROR',
+      ),
+    },
+  }, async (request, reply) => {
+    const { chat } = request.query;
+    const file = await engine.openMedia(request.sessionId as string, { id: request.params.id, ...(chat ? { chat } : {}) });
+    const name = file.fileName ?? request.params.id;
+    void reply.type(file.mimeType).header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    if (file.size !== undefined) void reply.header('x-file-size', String(file.size));
+    return reply.send(file.stream);
+  });
 };
