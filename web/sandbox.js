@@ -6,6 +6,7 @@ import { shortTime } from './format.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { isMine, messageRows, previewParts } from './sandbox-chat.js';
+import { composer } from './sandbox-composer.js';
 
 const $ = (selector) => document.querySelector(selector);
 const view = {
@@ -20,6 +21,7 @@ const view = {
   participants: $('[data-testid=chat-participants]'),
   messages: $('[data-testid=messages]'),
   noSelection: $('#no-selection'),
+  composer: composer({ form: $('[data-testid=composer]'), from: $('[data-testid=composer-from]'), text: $('[data-testid=composer-text]'), error: $('[data-testid=composer-error]') }),
 };
 
 const page = {
@@ -149,6 +151,7 @@ function initials(person) {
 function renderHeader() {
   const chat = currentChat();
   view.header.hidden = !chat;
+  view.composer.show(chat);
   if (!chat) return;
   view.title.textContent = chatTitle(chat);
   view.participants.textContent = chat.participants.map((person) => (person.name ? `${person.name} (${person.phone})` : person.phone)).join(', ');

@@ -75,4 +75,5 @@ export const linkEventSchemas = {
 
 export const sandboxLinkedSchema = z.object({ sessionId: z.string(), jid: z.string() }).meta({ id: 'SandboxLinked' });
 export const sandboxPhoneSchema = z.object({ jid: z.string(), phone: z.string(), onWhatsApp: z.boolean() }).meta({ id: 'SandboxPhone' });
+export const sandboxSentSchema = z.object({ id: z.string(), chat: z.string() }).meta({ id: 'SandboxSent' });
 export const sandboxGroupSchema = z.object({ jid: z.string(), subject: z.string(), participants: z.array(z.string()) }).meta({ id: 'SandboxGroup' });

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { samplePng, serve, startServer, type TestServer } from '../../src/attachments/test-support.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import type { IncomingMessage } from '../../src/domain/incoming.js';
 import { useBrowser } from '../support/browser.js';
 import { waitLimitMs } from '../support/eventually.js';
 import { call } from '../support/http.js';
@@ -75,6 +76,24 @@ describe('the sandbox page', () => {
     const page = await openAnna(`${service.url}/sandbox`, { ...moscow, locale: 'en-US' });
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.match((await page.locator('[data-testid=message] time').first().textContent()) ?? '', /^06:30\sPM$/u);
+    await browser.close(page);
+  });
+
+  test('a person types a client’s reply: the session receives it from that client, and the chat shows it', async () => {
+    const received: IncomingMessage[] = [];
+    const stop = service.engine.subscribe((event) => void (event.type === 'message' && received.push(event.message)));
+    const page = await openAnna(`${service.url}/sandbox?lang=ru`, moscow);
+    const composer = page.getByTestId('composer');
+    await composer.waitFor(wait);
+    assert.match((await page.getByTestId('composer-from').locator('option:checked').textContent()) ?? '', /Анна Петрова/);
+    await page.getByTestId('composer-text').fill('1');
+    await page.getByTestId('composer-send').click();
+    await page.getByTestId('message-text').filter({ hasText: /^1$/ }).waitFor(wait);
+    assert.equal(await page.getByTestId('composer-text').inputValue(), '', 'the box is emptied once sent');
+    const reply = received.find((message) => message.content.kind === 'text' && message.content.text === '1');
+    assert.equal(reply?.sender.phone, ANNA);
+    assert.equal(reply?.chat, '79001112233@s.whatsapp.net');
+    stop();
     await browser.close(page);
   });
 

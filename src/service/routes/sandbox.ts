@@ -8,7 +8,8 @@ import { localizedPage } from '../localized-page.js';
 import { storableString } from '../../domain/text.js';
 import { ConnectorError, type ErrorCode } from '../../domain/errors.js';
 import { messageViewSchema, networkChatSchema } from '../../engines/sandbox/view-schemas.js';
-import { sandboxGroupSchema, sandboxLinkedSchema, sandboxPhoneSchema } from '../api-schemas.js';
+import { sandboxGroupSchema, sandboxLinkedSchema, sandboxPhoneSchema, sandboxSentSchema } from '../api-schemas.js';
+import { limits } from '../../domain/limits.js';
 import { empty, json, media, noAuth, responses } from '../openapi.js';
 
 /** Every sandbox route answers NOT_FOUND under another engine. */
@@ -80,6 +81,28 @@ export const sandboxRoutes: FastifyPluginAsyncZod<{ engine: SandboxEngine | unde
   }, async (request, reply) => {
     const jid = network().createGroup(request.body.subject, request.body.phones);
     return reply.code(201).send(network().group(jid));
+  });
+
+  app.post('/v1/sandbox/messages', {
+    schema: {
+      operationId: 'sandboxSendAsClient',
+      tags,
+      security,
+      summary: 'A virtual phone writes: to a linked phone (the session receives it as message.received) or to a group it is in',
+      body: z
+        .strictObject({
+          from: z.string().min(5).max(64),
+          to: z.string().min(5).max(128).describe('A phone number or a group id'),
+          text: storableString().min(1).max(limits.textMaxLength),
+        })
+        .meta({ examples: [{ from: '+79001111111', to: '+79000000001', text: '1' }] }),
+      response: responses({ 201: json('The message, as the network keeps it', sandboxSentSchema) }, ...sandboxCodes, 'VALIDATION_ERROR', 'INVALID_CHAT', 'NOT_ON_WHATSAPP'),
+    },
+  }, async (request, reply) => {
+    const { from, to, text } = request.body;
+    const chat = normalizeChat(to);
+    const sent = network().post(from, chat.jid, { type: 'text', text });
+    return reply.code(201).send({ id: sent.id, chat: chat.jid });
   });
 
   app.post('/v1/sandbox/receipts', {
