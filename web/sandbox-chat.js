@@ -23,12 +23,13 @@ function senderName(chat, message) {
 /** The rows of a conversation, oldest first: day labels, then each message's bubble. */
 export function messageRows(messages, chat, { onPicture } = {}) {
   const rows = [];
+  const byId = new Map(messages.map((message) => [message.id, message]));
   let previous;
   for (const message of messages) {
     const day = dayLabel(message.timestamp);
     if (!previous || dayLabel(previous.timestamp) !== day) rows.push(el('p', { class: 'day', text: day }));
     const first = !previous || previous.from !== message.from || rows.at(-1).classList.contains('day');
-    rows.push(messageRow(message, chat, first, onPicture));
+    rows.push(messageRow(message, chat, first, onPicture, byId));
     previous = message;
   }
   if (rows.length === 0) rows.push(el('p', { class: 'empty', text: t('sandbox.emptyChat') }));
@@ -49,7 +50,7 @@ export function previewParts(chat) {
   return [who, last.text ?? ''];
 }
 
-function messageRow(message, chat, first, onPicture) {
+function messageRow(message, chat, first, onPicture, byId) {
   const bubble = el(
     'div',
     { class: 'bubble' },
@@ -57,6 +58,7 @@ function messageRow(message, chat, first, onPicture) {
     message.forwarded && !message.deleted
       ? el('p', { class: 'forwarded', 'data-testid': 'forwarded' }, icon('forwarded'), t(message.forwardedManyTimes ? 'sandbox.forwardedMany' : 'sandbox.forwarded'))
       : null,
+    message.quoted && !message.deleted ? quote(message.quoted, chat, byId) : null,
     ...content(message, onPicture),
     meta(message),
   );
@@ -70,6 +72,18 @@ function messageRow(message, chat, first, onPicture) {
     },
     bubble,
     message.reactions.length > 0 && !message.deleted ? reactions(message.reactions, chat) : null,
+  );
+}
+
+/** The message a reply answers, as messengers show it above the reply: who wrote it and its first words. */
+function quote(quoted, chat, byId) {
+  const original = byId.get(quoted.id);
+  const words = original ? (original.deleted ? t('sandbox.deleted') : original.text ?? original.caption ?? previewParts({ lastMessage: original, kind: 'direct' }).filter((part) => typeof part === 'string').join('')) : '…';
+  return el(
+    'blockquote',
+    { class: 'quote', 'data-testid': 'message-quote', 'data-quoted': quoted.id },
+    el('span', { class: 'quote-sender', text: nameOf(chat, quoted.from) }),
+    el('span', { class: 'quote-text', text: words }),
   );
 }
 

@@ -564,6 +564,8 @@ export interface components {
             attachments?: components["schemas"]["SentAttachment"][];
             /** @description Every WhatsApp message this send produced, in order (a text and each attachment) */
             parts: components["schemas"]["MessageRef"][];
+            /** @description The message it answers, quoted */
+            replyTo?: components["schemas"]["MessageRef"];
         };
         SendLocationResult: {
             /** @constant */
@@ -913,6 +915,11 @@ export interface components {
             /** @description WhatsApp labels a message "Forwarded many times" from a score of 5 */
             forwardedManyTimes: boolean;
             forwardingScore: number;
+            /** @description The message this one replies to, and who wrote it */
+            quoted?: {
+                id: string;
+                from: string;
+            };
             /** @description Network-wide views only (no viewer): who deleted it for themselves */
             deletedFor?: string[];
         };
@@ -2414,6 +2421,7 @@ export interface operations {
                      * @enum {string}
                      */
                     attachmentFormat?: "media" | "document";
+                    replyTo?: components["schemas"]["MessageTargetInput"];
                 } & ({
                     text: unknown;
                 } | {

@@ -140,16 +140,24 @@ export class ActionRunner {
   private async sendMessage(context: SendContext, params: ActionParams['sendMessage']): Promise<ActionResults['sendMessage']> {
     const chat = await this.recipient(context, params.chat);
     const text = params.text ?? '';
+    const quoted = params.replyTo === undefined ? undefined : await this.quotedIn(context, chat, params.replyTo);
     const batch = params.attachments === undefined ? undefined : await this.prepareAttachments(params.attachments, params.attachmentFormat, { signal: context.signal });
     try {
-      return await this.sendWithAttachments(context, chat, text, batch?.files ?? []);
+      return await this.sendWithAttachments(context, chat, text, batch?.files ?? [], quoted);
     } finally {
       // the files and their share of the byte budget go back whether the send worked or not
       await batch?.release();
     }
   }
 
-  private async sendWithAttachments(context: SendContext, chat: string, text: string, attachments: PreparedAttachment[]): Promise<ActionResults['sendMessage']> {
+  /** The message a reply quotes: one of the same chat, which this connection sent or received. */
+  private async quotedIn(context: SendContext, chat: string, replyTo: NonNullable<ActionParams['sendMessage']['replyTo']>): Promise<MessageRecord> {
+    const [target] = await this.targets(context, replyTo, chat, false);
+    if (target.chat !== chat) throw new ConnectorError('VALIDATION_ERROR', `replyTo names a message of ${target.chat}, not of ${chat}: a reply quotes a message of its own chat`, { replyTo: toRef(target), chat });
+    return target;
+  }
+
+  private async sendWithAttachments(context: SendContext, chat: string, text: string, attachments: PreparedAttachment[], quoted?: MessageRecord): Promise<ActionResults['sendMessage']> {
     const outgoing: OutgoingMessage[] = [];
     const captionFirst = attachments.length > 0 && text !== '' && fitsCaption(text);
     if (text !== '' && !captionFirst) outgoing.push({ type: 'text', chat, text });
@@ -158,6 +166,8 @@ export class ActionRunner {
       outgoing.push(captionFirst && index === 0 ? { type: 'media', chat, media, caption: text } : { type: 'media', chat, media });
     });
 
+    // The first message carries the quote, as WhatsApp shows a reply once.
+    if (quoted && outgoing[0]) outgoing[0] = { ...outgoing[0], quoted } as OutgoingMessage;
     const sent: SentMessage[] = [];
     for (const message of outgoing) sent.push(await this.send(context, message));
     const first = firstOf(sent);
@@ -175,6 +185,7 @@ export class ActionRunner {
       ...(text !== '' ? { text } : {}),
       ...(summaries.length > 0 ? { attachments: summaries } : {}),
       parts: sent.map(toRef),
+      ...(quoted ? { replyTo: toRef(quoted) } : {}),
     };
   }
 

@@ -194,6 +194,15 @@ const fieldTexts: Record<FieldName, FieldText> = {
       ru: 'Сообщение, над которым выполняется действие: переменная с результатом предыдущей задачи WhatsApp (например variables.reminder), { chat, id } или идентификатор сообщения в кавычках.',
     },
   },
+  replyTo: {
+    widget: 'expression',
+    section: 'parameters',
+    label: { en: 'Reply to', ru: 'Ответ на' },
+    help: {
+      en: 'Optional: the message this one answers, shown quoted above it — a saved result (variables.reminder), a received reply (variables.reply), or a message id in quotes. It must be of the same chat.',
+      ru: 'Необязательно: сообщение, на которое отвечает это, — оно показывается цитатой: сохранённый результат (variables.reminder), полученный ответ (variables.reply) или идентификатор сообщения в кавычках. Из того же чата.',
+    },
+  },
   emoji: {
     widget: 'template',
     section: 'parameters',

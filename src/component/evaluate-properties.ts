@@ -6,7 +6,7 @@ import type { ComponentProperties } from './properties.js';
 
 /** The properties each action reads; others are left unevaluated, so a stale field cannot fail a task. */
 export const actionFields = {
-  sendMessage: ['chat', 'text', 'attachments', 'attachmentFormat'],
+  sendMessage: ['chat', 'text', 'attachments', 'attachmentFormat', 'replyTo'],
   sendLocation: ['chat', 'location'],
   sendContact: ['chat', 'contact'],
   sendReaction: ['message', 'chat', 'emoji'],
@@ -34,6 +34,7 @@ const stringMode: Record<Field, 'template' | 'expression' | 'chat' | 'contact'> 
   location: 'expression',
   contact: 'contact',
   message: 'expression',
+  replyTo: 'expression',
   forEveryone: 'expression',
 };
 

@@ -23,6 +23,7 @@ export const componentPropertiesSchema = z.object({
   location: value.optional().describe('{ latitude, longitude, name?, address? } or an expression giving it'),
   contact: value.optional().describe('{ name, phones[], organization?, email? }, a vCard, a list, or an expression'),
   message: value.optional().describe('Expression giving the saved result of an earlier action, or a message id'),
+  replyTo: value.optional().describe('sendMessage: the message this one answers, quoted (a saved result, a received message, or an id)'),
   emoji: value.optional().describe('One emoji; empty removes the reaction'),
   forEveryone: value.optional().describe('deleteMessage: true deletes for everyone (default), false for me'),
   resultVariable: z

@@ -113,6 +113,7 @@ const sendMessage = z
       .optional()
       .describe('Files to send: [{ title, url }]'),
     attachmentFormat: attachmentFormatSchema.default('media'),
+    replyTo: messageTargetSchema.optional().describe('A message of the chat this one answers, shown quoted above it: a received message’s id, or a saved result'),
   })
   .refine((input) => (input.text ?? '') !== '' || hasAttachments(input.attachments), {
     message: 'a message needs a text or at least one attachment',

@@ -35,6 +35,7 @@ const sendMessageResult = z
     text: z.string().optional(),
     attachments: z.array(sentAttachmentSchema).optional(),
     parts: z.array(messageRefSchema).describe('Every WhatsApp message this send produced, in order (a text and each attachment)'),
+    replyTo: messageRefSchema.optional().describe('The message it answers, quoted'),
   })
   .meta({ id: 'SendMessageResult' });
 

@@ -121,8 +121,8 @@ export type OutgoingMedia = {
 } & ({ bytes: Uint8Array } | { path: string; size: number });
 
 export type OutgoingMessage =
-  | { type: 'text'; chat: string; text: string }
-  | { type: 'media'; chat: string; media: OutgoingMedia; caption?: string }
+  | { type: 'text'; chat: string; text: string; quoted?: MessageRecord }
+  | { type: 'media'; chat: string; media: OutgoingMedia; caption?: string; quoted?: MessageRecord }
   | { type: 'location'; chat: string; location: Location }
   | { type: 'contacts'; chat: string; contacts: ContactPayload[] }
   | { type: 'reaction'; target: MessageRecord; emoji: string }

@@ -24,6 +24,7 @@ const moscow = { timezoneId: 'Europe/Moscow' };
 describe('the sandbox page', () => {
   let service: TestService;
   let files: TestServer;
+  let token: string;
 
   before(async () => {
     files = await startServer({ '/photo.png': serve(samplePng(320, 200), { 'content-type': 'image/png' }) });
@@ -31,7 +32,7 @@ describe('the sandbox page', () => {
     const network = service.sandbox!.network;
     network.addPhone(ANNA, { name: 'Анна Петрова' });
     network.addPhone(BORIS, { name: 'Борис' });
-    const { token } = await linkPhone(service, LINKED);
+    ({ token } = await linkPhone(service, LINKED));
     const send = async (body: Record<string, unknown>) => {
       const sent = await call(service.url, 'POST', '/v1/actions/sendMessage', { token, body });
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
@@ -93,6 +94,13 @@ describe('the sandbox page', () => {
     const reply = received.find((message) => message.content.kind === 'text' && message.content.text === '1');
     assert.equal(reply?.sender.phone, ANNA);
     assert.equal(reply?.chat, '79001112233@s.whatsapp.net');
+
+    // The clinic answers quoting her reply: the page shows the quote above the answer.
+    const answer = await call(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: ANNA, text: 'Подтверждено, ждём вас', replyTo: reply!.id } });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const quote = page.getByTestId('message').filter({ hasText: 'Подтверждено' }).getByTestId('message-quote');
+    await quote.waitFor(wait);
+    assert.match((await quote.textContent()) ?? '', /Анна Петрова\s*1/);
     stop();
     await browser.close(page);
   });

@@ -199,6 +199,20 @@ export function actionApiSuite(engine: TestWhatsApp['engine'], connect: () => Pr
       assert.equal((await seenBy('+79006666666')).some((m) => m.text === 'Not ours'), false);
     });
 
+    test('replies to a message, quoting it: the recipient sees the quote; a message of another chat is refused', async () => {
+      const question = (await act('sendMessage', { chat: anna, text: 'Shall we keep 10:00?' })).body;
+      const answer = await act('sendMessage', { chat: anna, text: 'Or 12:00, if that suits you better', replyTo: question });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.deepEqual(answer.body.replyTo, { chat: annaJid, id: question.id, fromMe: true });
+      const shown = (await seenBy(anna)).find((m) => m.id === answer.body.id);
+      assert.equal(shown?.quoted?.id, question.id);
+      const byId = await act('sendMessage', { chat: anna, text: 'See you', replyTo: question.id });
+      assert.equal(byId.status, 200, JSON.stringify(byId.body));
+      const other = (await act('sendMessage', { chat: '+79005555555', text: 'Hello' })).body;
+      problem(await act('sendMessage', { chat: anna, text: 'Wrong chat', replyTo: other }), 400, 'VALIDATION_ERROR');
+      assert.equal((await seenBy(anna)).some((m) => m.text === 'Wrong chat'), false);
+    });
+
     test('reacts to, edits, forwards and deletes a message using the saved result object', async () => {
       const sent = (await act('sendMessage', { chat: anna, text: 'Reminder' })).body;
       assert.equal((await act('sendReaction', { message: sent, emoji: '👍' })).status, 200);

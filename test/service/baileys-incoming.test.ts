@@ -57,6 +57,19 @@ describe('messages a client sends reach the session', () => {
     assert.equal((await service.engine.findMessage(sessionId, { id: message.id }))?.fromMe, false);
   });
 
+  test('a received message is answered by its id: a reply quoting it, a reaction and a forward', async () => {
+    const question = await fromAnna({ conversation: 'Do I need a referral?' });
+    const reply = await call<{ id: string; replyTo: unknown }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Yes, bring it along', replyTo: question.id } });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.deepEqual(reply.body.replyTo, { chat: annaJid, id: question.id, fromMe: false });
+    const seen = await whatsapp.emulator.inbox.waitFor((message) => message.id === reply.body.id && message.device === 0);
+    assert.equal(seen.message.extendedTextMessage?.contextInfo?.stanzaId, question.id);
+    const reaction = await call(service.url, 'POST', '/v1/actions/sendReaction', { token, body: { message: question.id, chat: `+${anna}`, emoji: '👌' } });
+    assert.equal(reaction.status, 200, JSON.stringify(reaction.body));
+    const forward = await call(service.url, 'POST', '/v1/actions/forwardMessage', { token, body: { message: { id: question.id, chat: `+${anna}` }, chat: `+${anna}` } });
+    assert.equal(forward.status, 200, JSON.stringify(forward.body));
+  });
+
   test('a reply quoting our reminder names the reminder as ours', async () => {
     const sent = await call<{ id: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Reply 1 to confirm, 2 to cancel' } });
     assert.equal(sent.status, 200);

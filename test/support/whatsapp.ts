@@ -8,7 +8,7 @@ import { phoneView, type ShownMessage } from '../wa-emulator/phone-view.js';
 import { call } from './http.js';
 
 /** What a recipient's phone shows of a message: the fields both engines' networks agree on. */
-export type SeenMessage = Pick<ShownMessage, 'id' | 'kind' | 'text' | 'caption' | 'location' | 'contact' | 'deleted' | 'forwarded'> & {
+export type SeenMessage = Pick<ShownMessage, 'id' | 'kind' | 'text' | 'caption' | 'location' | 'contact' | 'deleted' | 'forwarded' | 'quoted'> & {
   /** `sha256` of the bytes the recipient decrypted (hex). */
   attachments?: { fileName?: string; size: number; sha256: string }[];
   reactions: { emoji: string }[];

@@ -15,6 +15,8 @@ export interface ShownMessage {
   edited: boolean;
   deleted: boolean;
   forwarded: boolean;
+  /** The message it replies to (its context's stanza id). */
+  quoted?: { id: string };
 }
 
 /**
@@ -53,12 +55,12 @@ export function phoneView(received: readonly ReceivedMessage[]): ShownMessage[] 
 function describe(id: string, chat: string, content: proto.IMessage): ShownMessage | undefined {
   const base = { id, chat, reactions: [], edited: false, deleted: false };
   const text = content.conversation ?? content.extendedTextMessage?.text;
-  if (text) return { ...base, kind: 'text', text, forwarded: content.extendedTextMessage?.contextInfo?.isForwarded === true };
+  if (text) return { ...base, kind: 'text', text, forwarded: content.extendedTextMessage?.contextInfo?.isForwarded === true, ...quotedBy(content.extendedTextMessage?.contextInfo) };
   const media = (['image', 'video', 'audio', 'document'] as const).find((kind) => content[`${kind}Message`]);
   if (media) {
     const part = content[`${media}Message`] as proto.Message.IDocumentMessage & proto.Message.IImageMessage;
     const attachment = { mimeType: part.mimetype ?? '', size: Number(part.fileLength ?? 0), ...(part.fileName ? { fileName: part.fileName } : {}) };
-    return { ...base, kind: media, ...(part.caption ? { caption: part.caption } : {}), attachments: [attachment], forwarded: part.contextInfo?.isForwarded === true };
+    return { ...base, kind: media, ...(part.caption ? { caption: part.caption } : {}), attachments: [attachment], forwarded: part.contextInfo?.isForwarded === true, ...quotedBy(part.contextInfo) };
   }
   const location = content.locationMessage;
   if (location) {
@@ -68,4 +70,8 @@ function describe(id: string, chat: string, content: proto.IMessage): ShownMessa
   const contact = content.contactMessage ?? content.contactsArrayMessage?.contacts?.[0];
   if (contact) return { ...base, kind: 'contact', contact: { displayName: contact.displayName ?? '', vcard: contact.vcard ?? '' }, forwarded: false };
   return undefined;
+}
+
+function quotedBy(context: proto.IContextInfo | null | undefined): { quoted?: { id: string } } {
+  return context?.stanzaId ? { quoted: { id: context.stanzaId } } : {};
 }

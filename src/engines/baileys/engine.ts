@@ -148,8 +148,9 @@ export class BaileysEngine implements WhatsAppEngine {
     const session = this.usable(sessionId);
     return session.pace.run(async () => {
       const target = 'target' in message ? await this.archived(sessionId, message.target) : undefined;
+      const quoted = 'quoted' in message && message.quoted ? await this.archived(sessionId, message.quoted) : undefined;
       const { jid, content } = toBaileysContent(message, target?.raw);
-      const raw = await session.deliver(jid, content, options.messageId, options.signal);
+      const raw = await session.deliver(jid, content, options.messageId, options.signal, quoted?.raw);
       const sent: SentMessage = { chat: jid, id: options.messageId, fromMe: true, timestamp: this.clock.now(), status: 'sent' };
       await this.remember(sessionId, message, sent, raw, target);
       return sent;

@@ -140,12 +140,12 @@ export class LinkedSession {
    * first, the same message (same id) goes again on the next connection: the recipient's phone
    * shows a message id once, so the retry cannot make a duplicate.
    */
-  async deliver(jid: string, content: AnyMessageContent, messageId: string, signal?: AbortSignal): Promise<WAMessage> {
+  async deliver(jid: string, content: AnyMessageContent, messageId: string, signal?: AbortSignal, quoted?: WAMessage): Promise<WAMessage> {
     for (let attempt = 1; ; attempt++) {
       const sock = await this.connected(signal);
       const acked = this.acks.expect(messageId);
       try {
-        const sent = await untilAborted(sock.sendMessage(jid, content, { messageId }), signal);
+        const sent = await untilAborted(sock.sendMessage(jid, content, { messageId, ...(quoted ? { quoted } : {}) }), signal);
         this.acks.startClock(messageId);
         await untilAborted(acked, signal);
         if (!sent) throw new ConnectorError('ENGINE_ERROR', 'Baileys sent nothing');

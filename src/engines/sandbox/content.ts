@@ -12,13 +12,20 @@ import { isShownPicture } from './pictures.js';
 import type { StoredMedia, StoredMessage } from './store.js';
 
 /** What a new message carries: the engine's outgoing content without its chat. */
+/** The message a reply quotes, as its sender names it. */
+export interface QuoteRef {
+  chat: string;
+  id: string;
+  fromMe?: boolean;
+}
+
 export type NewContent =
-  | { type: 'text'; text: string }
-  | { type: 'media'; media: OutgoingMedia | StoredMedia; caption?: string }
+  | { type: 'text'; text: string; quote?: QuoteRef }
+  | { type: 'media'; media: OutgoingMedia | StoredMedia; caption?: string; quote?: QuoteRef }
   | { type: 'location'; location: Location }
   | { type: 'contacts'; contacts: ContactPayload[] };
 
-export type MessageBody = Pick<StoredMessage, 'kind' | 'text' | 'media' | 'location' | 'contacts'>;
+export type MessageBody = Pick<StoredMessage, 'kind' | 'text' | 'media' | 'location' | 'contacts' | 'quoted'>;
 
 /** A message, as the /sandbox page and the engines hear about it. */
 export interface ChangedMessage {

@@ -70,6 +70,23 @@ describe('what the sandbox session receives', () => {
     await assert.rejects(engine.openMedia(sessionId, { id: 'unknown' }), { code: 'MESSAGE_NOT_FOUND' });
   });
 
+  it('a reply names the message it quotes, both ways; a quote of another chat is refused', async () => {
+    const { anna, boris, received, engine, sessionId } = await withAnna();
+    const reminder = await engine.send(sessionId, { type: 'text', chat: ANNA_JID, text: 'Reply 1 to confirm' }, { messageId: 'r1' });
+    anna.sendText(BOT, '1', { quote: { id: reminder.id, fromMe: false } });
+    const reply = received().at(-1)!;
+    assert.deepEqual(reply.quoted, { chat: ANNA_JID, id: reminder.id, fromMe: true });
+
+    const record = (await engine.findMessage(sessionId, { id: reply.id }))!;
+    await engine.send(sessionId, { type: 'text', chat: ANNA_JID, text: 'Confirmed, thank you', quoted: record }, { messageId: 'r2' });
+    const seen = anna.conversation(BOT).at(-1)!;
+    assert.deepEqual(seen.quoted, { id: reply.id, from: ANNA_JID });
+
+    const elsewhere = boris.sendText(BOT, 'Hello');
+    const other = (await engine.findMessage(sessionId, { id: elsewhere.id }))!;
+    await assert.rejects(engine.send(sessionId, { type: 'text', chat: ANNA_JID, text: 'x', quoted: other }, { messageId: 'r3' }), { code: 'VALIDATION_ERROR' });
+  });
+
   it('reports a reaction, an edit and a deletion for everyone with the message they change; a deletion for the sender only stays hers', async () => {
     const { anna, received, engine, sessionId } = await withAnna();
     const ours = await engine.send(sessionId, { type: 'text', chat: ANNA_JID, text: 'See you at 10:00' }, { messageId: 'm1' });

@@ -29,6 +29,7 @@ export function incomingFor(store: MessageStore, viewer: string, change: Network
     group: conversation.kind === 'group',
     sender: { jid: sender, ...(known ? { phone: known.phone } : {}), ...(known?.name === undefined ? {} : { name: known.name }) },
     timestamp: new Date(entry.timestamp).toISOString(),
+    ...(!isProtocol(entry) && entry.quoted ? { quoted: { chat: chatSeenBy(conversation, viewer), id: entry.quoted.id, fromMe: entry.quoted.sender === viewer } } : {}),
     content,
   };
 }

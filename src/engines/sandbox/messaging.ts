@@ -44,9 +44,10 @@ export class Messaging {
     const place = this.place(actor, chat);
     const existing = this.ctx.store.entry(place.key, actor, id);
     if (existing) return sent(existing);
+    const quoted = this.quoted(actor, place.key, content);
     const body = messageBody(content, this.ctx.mediaSizeLimits);
     if (content.type === 'media' && 'bytes' in content.media && body.media) this.ctx.pictures.keep(body.media, content.media.bytes);
-    return sent(this.append(place.open(), actor, place.jid, body, id, 0));
+    return sent(this.append(place.open(), actor, place.jid, { ...body, ...(quoted ? { quoted } : {}) }, id, 0));
   }
 
   forward(actor: string, source: TargetRef, chat: string, id: string): SentMessage {
@@ -99,6 +100,15 @@ export class Messaging {
   }
 
   /** The message `actor` means, if it can see it; MESSAGE_NOT_FOUND otherwise. */
+  /** The message a reply quotes: one of the conversation it is sent in. */
+  private quoted(actor: string, key: string, content: NewContent): StoredMessage['quoted'] {
+    const quote = 'quote' in content ? content.quote : undefined;
+    if (!quote) return undefined;
+    const { conversation, message } = this.target(actor, quote);
+    if (conversation.key !== key) throw new ConnectorError('VALIDATION_ERROR', `A reply quotes a message of its own chat; ${quote.id} is in another`, { id: quote.id });
+    return { id: message.id, sender: message.sender };
+  }
+
   target(actor: string, ref: TargetRef): { conversation: Conversation; message: StoredMessage } {
     const conversation = this.ctx.store.get(this.readKey(actor, ref.chat));
     const message = conversation?.messages.find(

@@ -7,15 +7,15 @@ import type { SandboxNetwork } from './network.js';
 import type { StoredMedia } from './store.js';
 
 /** An outgoing message whose file, if it had one on disk, the engine has read already. */
-export type ReadyMessage = OutgoingMessage | { type: 'media'; chat: string; media: OutgoingMedia | StoredMedia; caption?: string };
+export type ReadyMessage = OutgoingMessage | { type: 'media'; chat: string; media: OutgoingMedia | StoredMedia; caption?: string; quoted?: MessageRecord };
 
 /** Hands one outgoing message of the account `jid` to the network, which applies WhatsApp's rules. */
 export function sendThroughNetwork(network: SandboxNetwork, jid: string, message: ReadyMessage, messageId: string): SentMessage {
   switch (message.type) {
     case 'text':
-      return network.post(jid, message.chat, { type: 'text', text: message.text }, messageId);
+      return network.post(jid, message.chat, { type: 'text', text: message.text, ...quoteOf(message) }, messageId);
     case 'media':
-      return network.post(jid, message.chat, { type: 'media', media: message.media, caption: message.caption }, messageId);
+      return network.post(jid, message.chat, { type: 'media', media: message.media, caption: message.caption, ...quoteOf(message) }, messageId);
     case 'location':
       return network.post(jid, message.chat, { type: 'location', location: message.location }, messageId);
     case 'contacts':
@@ -29,6 +29,10 @@ export function sendThroughNetwork(network: SandboxNetwork, jid: string, message
     case 'delete':
       return network.deleteMessage(jid, targetOf(message.target), message.forEveryone, messageId);
   }
+}
+
+function quoteOf(message: { quoted?: MessageRecord }): { quote?: TargetRef } {
+  return message.quoted ? { quote: targetOf(message.quoted) } : {};
 }
 
 /** The network looks the target up again: a caller's record may be stale, the network's state is not. */

@@ -44,8 +44,10 @@ export class VirtualPhone {
     this.onWhatsApp = options.onWhatsApp ?? true;
   }
 
-  sendText(to: string, text: string, options: PhoneSendOptions = {}): SentMessage {
-    return this.network.post(this.jid, to, { type: 'text', text }, options.id);
+  /** `quote`: the message it replies to, in the chat `to` names. */
+  sendText(to: string, text: string, options: PhoneSendOptions & { quote?: { id: string; fromMe?: boolean } } = {}): SentMessage {
+    const quote = options.quote ? { quote: { chat: to, ...options.quote } } : {};
+    return this.network.post(this.jid, to, { type: 'text', text, ...quote }, options.id);
   }
 
   sendMedia(to: string, media: OutgoingMedia, options: PhoneSendOptions & { caption?: string } = {}): SentMessage {

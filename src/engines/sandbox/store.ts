@@ -35,6 +35,8 @@ export interface StoredMessage {
   readonly contacts?: StoredContact[];
   readonly forwarded: boolean;
   readonly forwardingScore: number;
+  /** The message it replies to, in the same conversation. */
+  readonly quoted?: { id: string; sender: string };
   readonly edits: { text: string; at: number }[];
   deletedForEveryone: boolean;
   deletedAt?: number;

@@ -46,6 +46,7 @@ export const messageViewSchema = z
     forwarded: z.boolean(),
     forwardedManyTimes: z.boolean().describe('WhatsApp labels a message "Forwarded many times" from a score of 5'),
     forwardingScore: z.number(),
+    quoted: z.object({ id: z.string(), from: z.string() }).optional().describe('The message this one replies to, and who wrote it'),
     deletedFor: z.array(z.string()).optional().describe('Network-wide views only (no viewer): who deleted it for themselves'),
   })
   .meta({ id: 'SandboxMessage', description: 'One message as a recipient sees it' });

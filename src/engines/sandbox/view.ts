@@ -45,6 +45,7 @@ export function messageView(message: StoredMessage, conversation: Conversation, 
     forwardedManyTimes: message.forwardingScore >= limits.frequentlyForwardedScore,
     forwardingScore: message.forwardingScore,
   };
+  if (message.quoted) view.quoted = { id: message.quoted.id, from: message.quoted.sender };
   const fromName = nameOf(message.sender);
   if (fromName !== undefined) view.fromName = fromName;
   if (viewer === undefined) view.deletedFor = [...message.deletedFor];
