@@ -749,7 +749,7 @@ export interface components {
              * @description Stable; a process routes its error boundary on it (docs/service.md)
              * @enum {string}
              */
-            code: "VALIDATION_ERROR" | "INVALID_CHAT" | "EXPRESSION_ERROR" | "NOT_ON_WHATSAPP" | "NOT_FOUND" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "SHUTTING_DOWN" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "TOKEN_NOT_FOUND" | "SESSION_NOT_CONNECTED" | "SESSION_LOGGED_OUT" | "SESSION_OTHER_ENGINE" | "WHATSAPP_UNREACHABLE" | "MESSAGE_NOT_FOUND" | "EDIT_WINDOW_EXPIRED" | "DELETE_WINDOW_EXPIRED" | "NOT_YOUR_MESSAGE" | "NO_MEDIA" | "MEDIA_UNAVAILABLE" | "ATTACHMENT_FETCH_FAILED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_URL_FORBIDDEN" | "RATE_LIMITED" | "TIMEOUT" | "IDEMPOTENCY_CONFLICT" | "ENGINE_ERROR" | "INTERNAL";
+            code: "VALIDATION_ERROR" | "INVALID_CHAT" | "EXPRESSION_ERROR" | "NOT_ON_WHATSAPP" | "NOT_FOUND" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "SHUTTING_DOWN" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "TOKEN_NOT_FOUND" | "SESSION_NOT_CONNECTED" | "SESSION_LOGGED_OUT" | "SESSION_OTHER_ENGINE" | "WHATSAPP_UNREACHABLE" | "MESSAGE_NOT_FOUND" | "EDIT_WINDOW_EXPIRED" | "DELETE_WINDOW_EXPIRED" | "NOT_YOUR_MESSAGE" | "NO_MEDIA" | "WITHDRAWN" | "MEDIA_UNAVAILABLE" | "ATTACHMENT_FETCH_FAILED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_URL_FORBIDDEN" | "RATE_LIMITED" | "TIMEOUT" | "IDEMPOTENCY_CONFLICT" | "ENGINE_ERROR" | "INTERNAL";
             detail: string;
             /** @description The request path */
             instance?: string;
@@ -2504,7 +2504,7 @@ export interface operations {
                     });
                 };
             };
-            /** @description SESSION_OTHER_ENGINE, IDEMPOTENCY_CONFLICT */
+            /** @description SESSION_OTHER_ENGINE, IDEMPOTENCY_CONFLICT, WITHDRAWN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2512,7 +2512,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & ({
                         /** @enum {string} */
-                        code: "SESSION_OTHER_ENGINE" | "IDEMPOTENCY_CONFLICT";
+                        code: "SESSION_OTHER_ENGINE" | "IDEMPOTENCY_CONFLICT" | "WITHDRAWN";
                     } & {
                         [key: string]: unknown;
                     });

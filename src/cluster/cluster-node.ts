@@ -63,7 +63,7 @@ export class ClusterNode {
       },
     });
     const owned = (sessionId: string) => this.leases.owned().includes(sessionId);
-    this.owner = { isLocal: owned, forward: (entry) => this.routing.forward(entry.sessionId, entry.key) };
+    this.owner = { isLocal: owned, forward: (entry) => this.routing.forward(entry.sessionId, entry.key, changes.has(entry.action) ? 'changes' : 'sends') };
   }
 
   /** The sessions whose lease this node holds now. */
@@ -100,3 +100,6 @@ export class ClusterNode {
     await this.routing.close();
   }
 }
+
+/** Actions that may change a message still queued: they travel apart from the sends (see `RoutingLane`). */
+const changes = new Set<string>(['editMessage', 'deleteMessage']);

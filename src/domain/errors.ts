@@ -32,6 +32,7 @@ export const errorCatalog = {
   DELETE_WINDOW_EXPIRED: { status: 422, title: 'Message can no longer be deleted for everyone' },
   NOT_YOUR_MESSAGE: { status: 403, title: 'Only your own messages can be changed' },
   NO_MEDIA: { status: 422, title: 'Message has no file' },
+  WITHDRAWN: { status: 409, title: 'Message was deleted before it was sent' },
   MEDIA_UNAVAILABLE: { status: 410, title: 'File can no longer be downloaded' },
 
   // Attachments

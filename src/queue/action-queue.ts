@@ -8,6 +8,7 @@ import { abortError, throwIfAborted, untilAborted } from '../actions/abort.js';
 import { deriveMessageId, hashRequest, type IdempotencyStore } from '../actions/idempotency.js';
 import { SessionLanes } from './lanes.js';
 import type { Outbox, OutboxEntry, OutboxRow } from './outbox.js';
+import { QueuedChanges, withdrawnError } from './queued-changes.js';
 
 /** Performs one accepted action: the sender code, the same for a fresh request and a recovered entry. */
 export type PerformAction = (entry: OutboxEntry, signal: AbortSignal | undefined) => Promise<ActionResult>;
@@ -60,6 +61,8 @@ interface Attempt {
   /** `remote`: another node performs it and this one only waits for the outcome, so it may still perform it here (a failover). */
   where?: { remote: boolean };
   result: Promise<ActionResult>;
+  /** Ends the wait at once with `reason` (a deletion withdrew the message). */
+  abort: (reason: unknown) => void;
 }
 
 /** The key's state changed between reading and claiming it: decide again. */
@@ -76,11 +79,15 @@ class KeyChanged extends Error {}
  */
 export class ActionQueue {
   private readonly lanes: SessionLanes;
+  /** Edits and deletions of messages still waiting here change or withdraw them (see `QueuedChanges`). */
+  private readonly changes: QueuedChanges;
   private readonly inFlight = new Map<string, Attempt>();
   private sequence = 0;
 
   constructor(private readonly options: ActionQueueOptions) {
     this.lanes = new SessionLanes(options.maxQueuedPerSession);
+    // A withdrawn message's caller hears so at once, not when its turn would have come.
+    this.changes = new QueuedChanges(options.outbox, options.clock, (row) => this.inFlight.get(flightKey(row.sessionId, row.key))?.abort(withdrawnError(row)));
   }
 
   /** Actions of a session waiting or being sent on this node. */
@@ -130,7 +137,7 @@ export class ActionQueue {
     const deadline = this.deadlineOf(entry, undefined);
     const result = this.execute(entry, deadline.signal, true);
     result.then(deadline.clear, deadline.clear);
-    this.track(flightKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result });
+    this.track(flightKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result, abort: deadline.abort });
     return result;
   }
 
@@ -217,7 +224,7 @@ export class ActionQueue {
       }
     })();
     result.catch(() => undefined);
-    return { requestHash: entry.requestHash, signal, accepted, result, where };
+    return { requestHash: entry.requestHash, signal, accepted, result, where, abort: deadline.abort };
   }
 
   private track(id: string, attempt: Attempt): void {
@@ -261,11 +268,13 @@ export class ActionQueue {
   private async execute(entry: OutboxEntry, signal: AbortSignal, recovered: boolean): Promise<ActionResult> {
     const { outbox } = this.options;
     try {
-      const result = await this.lanes.run(
+      // An edit or deletion of a message still waiting its turn changes it there, without waiting behind it.
+      const changed = await this.changes.tryChange(entry);
+      const result = changed ?? await this.lanes.run(
         entry.sessionId,
         async () => {
           throwIfAborted(signal);
-          const sent = await this.options.perform(entry, signal);
+          const sent = await this.options.perform(this.changes.start(entry), signal);
           // A timeout that fired while the last send was on the wire must not leave a record behind:
           // the caller was told "timeout", and a retry with the same key resends the same message ids.
           throwIfAborted(signal);
@@ -285,6 +294,9 @@ export class ActionQueue {
       // A caller that waits has the error; an action answered at once keeps it for its status.
       await outbox.fail(entry.sessionId, entry.key, { code: failure.code, message: failure.message, ...(failure.details ? { details: failure.details } : {}) }).catch(() => undefined);
       throw failure;
+    } finally {
+      // Only once its outcome is recorded may a change no longer find it queued.
+      this.changes.finish(entry);
     }
   }
 
@@ -333,6 +345,8 @@ class Deadline {
   get signal(): AbortSignal {
     return this.controller.signal;
   }
+
+  readonly abort = (reason: unknown): void => this.controller.abort(reason);
 
   readonly clear = (): void => {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);

@@ -53,6 +53,10 @@ export interface Outbox {
   retake(entry: OutboxEntry): Promise<boolean>;
   /** The action ended without a result: it stays, `failed`, so its status can be read and a retry can take it. */
   fail(sessionId: string, key: string, failure: OutboxFailure): Promise<void>;
+  /** A still `queued` entry gets new params (an edit before it was sent); false when it is no longer queued. */
+  amend(sessionId: string, key: string, params: OutboxEntry['params']): Promise<boolean>;
+  /** A still `queued` entry is never to be sent (a deletion before it was sent): `failed` with `failure`; false when it is no longer queued. */
+  withdraw(sessionId: string, key: string, failure: OutboxFailure): Promise<boolean>;
   get(sessionId: string, key: string): Promise<OutboxRow | undefined>;
   /** The entry whose first message has this id. */
   byMessage(sessionId: string, messageId: string): Promise<OutboxRow | undefined>;
@@ -87,6 +91,20 @@ export class MemoryOutbox implements Outbox {
   async fail(sessionId: string, key: string, failure: OutboxFailure): Promise<void> {
     const row = this.rows.get(id(sessionId, key));
     if (row) this.rows.set(id(sessionId, key), { ...row, state: 'failed', error: failure });
+  }
+
+  async amend(sessionId: string, key: string, params: OutboxEntry['params']): Promise<boolean> {
+    const row = this.rows.get(id(sessionId, key));
+    if (row?.state !== 'queued') return false;
+    this.rows.set(id(sessionId, key), { ...row, params });
+    return true;
+  }
+
+  async withdraw(sessionId: string, key: string, failure: OutboxFailure): Promise<boolean> {
+    const row = this.rows.get(id(sessionId, key));
+    if (row?.state !== 'queued') return false;
+    this.rows.set(id(sessionId, key), { ...row, state: 'failed', error: failure });
+    return true;
   }
 
   async get(sessionId: string, key: string): Promise<OutboxRow | undefined> {

@@ -9,8 +9,15 @@ export interface OwnerRoutingOptions {
 }
 
 /**
- * Hands accepted actions to the node that owns their session, through BullMQ: one queue per
- * session, worked by its owner alone (concurrency 1, so in order). A job carries only the
+ * Which of a session's two queues an action goes by: edits and deletions by their own, so that
+ * one of a message still waiting in the sends' queue reaches the owner before that message does.
+ */
+export type RoutingLane = 'sends' | 'changes';
+
+/**
+ * Hands accepted actions to the node that owns their session, through BullMQ: one queue of sends
+ * per session, worked by its owner alone (concurrency 1, so in order), and one of changes (edits
+ * and deletions), which the owner applies to a message still queued or performs in turn. A job carries only the
  * session and the key; the action itself waits in the outbox, which stays the truth. The job id
  * is derived from the key, so a retried forward adds no second job.
  *
@@ -18,7 +25,7 @@ export interface OwnerRoutingOptions {
  */
 export class OwnerRouting {
   private readonly queues = new Map<string, Queue>();
-  private readonly workers = new Map<string, Worker>();
+  private readonly workers = new Map<string, Worker[]>();
   private readonly connection: { url: string; maxRetriesPerRequest: null };
   private readonly prefix: string;
 
@@ -29,28 +36,31 @@ export class OwnerRouting {
   }
 
   /** Asks the session's owner to perform the action under `key`. */
-  async forward(sessionId: string, key: string): Promise<void> {
-    await this.queue(sessionId).add('send', { key }, { jobId: jobId(key), removeOnComplete: true, removeOnFail: true });
+  async forward(sessionId: string, key: string, lane: RoutingLane = 'sends'): Promise<void> {
+    await this.queue(sessionId, lane).add('send', { key }, { jobId: jobId(key), removeOnComplete: true, removeOnFail: true });
   }
 
   /** This node owns the session now: it performs what is forwarded to it, one at a time. */
   serve(sessionId: string, perform: (key: string) => Promise<void>): void {
     if (this.workers.has(sessionId)) return;
-    const worker = new Worker<{ key: string }>(queueName(sessionId), async (job) => perform(job.data.key), {
-      connection: this.connection,
-      prefix: this.prefix,
-      concurrency: 1,
+    const workers = lanes.map((lane) => {
+      const worker = new Worker<{ key: string }>(queueName(sessionId, lane), async (job) => perform(job.data.key), {
+        connection: this.connection,
+        prefix: this.prefix,
+        concurrency: 1,
+      });
+      // A lost Redis connection is retried by ioredis; what it reports is not a failed action.
+      worker.on('error', () => undefined);
+      return worker;
     });
-    // A lost Redis connection is retried by ioredis; what it reports is not a failed action.
-    worker.on('error', () => undefined);
-    this.workers.set(sessionId, worker);
+    this.workers.set(sessionId, workers);
   }
 
   /** The session moves elsewhere: the action being performed finishes, nothing more is taken. */
   async stopServing(sessionId: string): Promise<void> {
-    const worker = this.workers.get(sessionId);
+    const workers = this.workers.get(sessionId) ?? [];
     this.workers.delete(sessionId);
-    await worker?.close();
+    await Promise.all(workers.map((worker) => worker.close()));
   }
 
   async close(): Promise<void> {
@@ -59,20 +69,23 @@ export class OwnerRouting {
     this.queues.clear();
   }
 
-  private queue(sessionId: string): Queue {
-    let queue = this.queues.get(sessionId);
+  private queue(sessionId: string, lane: RoutingLane): Queue {
+    const name = queueName(sessionId, lane);
+    let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(queueName(sessionId), { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
       queue.on('error', () => undefined);
-      this.queues.set(sessionId, queue);
+      this.queues.set(name, queue);
     }
     return queue;
   }
 }
 
+const lanes: readonly RoutingLane[] = ['sends', 'changes'];
+
 /** BullMQ names may not hold `:`; session ids are `ses_…`. */
-function queueName(sessionId: string): string {
-  return `sends-${sessionId}`;
+function queueName(sessionId: string, lane: RoutingLane): string {
+  return `${lane}-${sessionId}`;
 }
 
 function jobId(key: string): string {

@@ -80,6 +80,26 @@ export class StoreOutbox implements Outbox {
       .execute();
   }
 
+  async amend(sessionId: string, key: string, params: OutboxEntry['params']): Promise<boolean> {
+    return this.updateQueued(sessionId, key, { params: JSON.stringify(params) });
+  }
+
+  async withdraw(sessionId: string, key: string, failure: OutboxFailure): Promise<boolean> {
+    return this.updateQueued(sessionId, key, { state: 'failed', error: JSON.stringify(failure) });
+  }
+
+  /** Changes an entry only while it is `queued`: the row decides, also against another node. */
+  private async updateQueued(sessionId: string, key: string, change: { params?: string; state?: OutboxState; error?: string }): Promise<boolean> {
+    const updated = await this.db
+      .updateTable('outbox')
+      .set({ ...change, updated_at: this.clock.now() })
+      .where('session_id', '=', sessionId)
+      .where('key', '=', key)
+      .where('state', '=', 'queued')
+      .executeTakeFirst();
+    return updated.numUpdatedRows > 0n;
+  }
+
   async get(sessionId: string, key: string): Promise<OutboxRow | undefined> {
     const row = await this.db.selectFrom('outbox').selectAll().where('session_id', '=', sessionId).where('key', '=', key).executeTakeFirst();
     return row && fromRow(row);

@@ -1,6 +1,7 @@
 // Two connector nodes in one process on one PostgreSQL and Redis, on one sandbox network: a session
 // lives on one node, actions sent to the other reach it through BullMQ, and when its node stops the
-// other takes the session over (no new scan) and sends what was still queued, each message once.
+// other takes the session over (no new scan) and sends what was still queued, each message once,
+// as edited or withdrawn through either node while it waited.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
@@ -21,7 +22,7 @@ function act(service: TestService, token: string, body: unknown, headers: Record
 describe('two nodes', { skip: skipPostgres || skipRedis }, () => {
   before(assertRedisUp);
 
-  test('any node acts for any session; a stopped node’s sessions and queued sends move to the other, sent once each', async () => {
+  test('any node acts for any session; a queued message is edited or withdrawn through either; a stopped node’s sessions and queued sends move to the other, sent once each', async () => {
     const databaseUrl = await isolatedPostgresUrl();
     const network = new SandboxNetwork({ openRegistration: true });
     const whatsapp = { ...sandboxWhatsApp(), startOptions: { network } };
@@ -46,15 +47,25 @@ describe('two nodes', { skip: skipPostgres || skipRedis }, () => {
 
       // Node a holds back its sends, accepts five more, and stops with them still queued.
       a.sandbox!.sendDelayMs = 60_000;
+      const queued = [];
       for (let n = 0; n < 5; n += 1) {
         const reply = await act(b, token, { chat: anna, text: `Queued ${n}` }, { prefer: 'respond-async', 'idempotency-key': `q${n}` });
         assert.equal(reply.status, 202, JSON.stringify(reply.body));
+        queued.push(reply.body);
       }
+      // Through the node that does not hold the session: an edit and a deletion of messages still waiting.
+      const edit = await call<Record<string, unknown>>(b.url, 'POST', '/v1/actions/editMessage', { token, body: { message: queued[1], text: 'Queued 1, edited' } });
+      assert.equal(edit.status, 200, JSON.stringify(edit.body));
+      assert.equal(edit.body.status, 'pending');
+      const deletion = await call<Record<string, unknown>>(b.url, 'POST', '/v1/actions/deleteMessage', { token, body: { message: queued[3] } });
+      assert.equal(deletion.status, 200, JSON.stringify(deletion.body));
       await a.close();
       await eventually(async () => (await b.cluster!.ownerOf([sessionId])).get(sessionId) === 'node-b', 'node b to take the session');
-      await eventually(() => seen().length >= 7, 'the queued sends from node b');
+      await eventually(() => seen().length >= 6, 'the queued sends from node b');
       await b.runner.idle();
-      assert.deepEqual(seen(), ['Through node b', 'Through node a', 'Queued 0', 'Queued 1', 'Queued 2', 'Queued 3', 'Queued 4']);
+      assert.deepEqual(seen(), ['Through node b', 'Through node a', 'Queued 0', 'Queued 1, edited', 'Queued 2', 'Queued 4']);
+      const withdrawn = await call<{ status: string; error?: { code: string } }>(b.url, 'GET', `/v1/messages/${String(queued[3]!.id)}`, { token });
+      assert.deepEqual([withdrawn.body.status, withdrawn.body.error?.code], ['failed', 'WITHDRAWN']);
       const after = await act(b, token, { chat: anna, text: 'After the move' });
       assert.equal(after.status, 200, JSON.stringify(after.body));
       assert.equal(after.body.chat, viaA.body.chat, 'the same linked session, never scanned again');

@@ -86,6 +86,45 @@ describe('Prefer: respond-async', () => {
   });
 });
 
+describe('a message still queued', () => {
+  test('an edit changes what will be sent and a deletion withdraws it: its status is failed WITHDRAWN and nothing is sent', async () => {
+    const service = await startTestService();
+    try {
+      const { token, sessionId } = await linkPhone(service, '+79000000005');
+      const bot = service.sandbox!.network.phones().find((phone) => phone.phone === '+79000000005')!.jid;
+      service.sandbox!.sendDelayMs = 5_000;
+      const first = act(service, token, 'sendMessage', { chat: anna, text: 'Your appointment is tomorrow' });
+      await eventually(() => service.runner.depth(sessionId) === 1, 'the first send to start');
+      const edited = await act(service, token, 'sendMessage', { chat: anna, text: 'Bring your referral' }, { prefer: 'respond-async' });
+      const withdrawn = act(service, token, 'sendMessage', { chat: anna, text: 'Sent by mistake' });
+      await eventually(() => service.runner.depth(sessionId) === 3, 'both to wait their turn');
+      const mistake = (await call<{ status: string }>(service.url, 'GET', `/v1/messages/${String(edited.body.id)}`, { token })).body;
+      assert.equal(mistake.status, 'queued');
+
+      const edit = await act(service, token, 'editMessage', { message: edited.body, text: 'Bring your referral and passport' });
+      assert.equal(edit.status, 200, JSON.stringify(edit.body));
+      assert.equal(edit.body.status, 'pending', 'changed before it left');
+      const queuedIds = (await service.store.outbox.queued([sessionId])).map((row) => row.messageId);
+      const deletion = await act(service, token, 'deleteMessage', { message: queuedIds.at(-1), chat: anna });
+      assert.equal(deletion.status, 200, JSON.stringify(deletion.body));
+
+      service.clock.advance(5_000);
+      assert.equal((await first).status, 200);
+      const refused = await withdrawn;
+      assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      assert.equal(refused.body.code, 'WITHDRAWN');
+      service.clock.advance(5_000);
+      await eventually(() => seenByAnna(service, bot).length >= 2, 'the edited message to arrive');
+      await service.runner.idle();
+      assert.deepEqual(seenByAnna(service, bot), ['Your appointment is tomorrow', 'Bring your referral and passport']);
+      const status = (await call<{ status: string; error?: { code: string } }>(service.url, 'GET', `/v1/messages/${queuedIds.at(-1)}`, { token })).body;
+      assert.deepEqual([status.status, status.error?.code], ['failed', 'WITHDRAWN']);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('a restart', () => {
   test('sends what was accepted and not yet sent when the service stopped, each once, in order', async () => {
     const dataDir = tempDir();

@@ -49,7 +49,7 @@ const anyAction: ErrorCode[] = [
 const onMessage: ErrorCode[] = ['MESSAGE_NOT_FOUND', 'NOT_YOUR_MESSAGE'];
 
 const codes: Record<ActionName, ErrorCode[]> = {
-  sendMessage: ['NOT_ON_WHATSAPP', 'ATTACHMENT_FETCH_FAILED', 'ATTACHMENT_TOO_LARGE', 'ATTACHMENT_URL_FORBIDDEN'],
+  sendMessage: ['NOT_ON_WHATSAPP', 'ATTACHMENT_FETCH_FAILED', 'ATTACHMENT_TOO_LARGE', 'ATTACHMENT_URL_FORBIDDEN', 'WITHDRAWN'],
   sendLocation: ['NOT_ON_WHATSAPP'],
   sendContact: ['NOT_ON_WHATSAPP'],
   sendReaction: onMessage,
