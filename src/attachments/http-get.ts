@@ -139,7 +139,7 @@ export function httpGet(request: HttpGetRequest): Promise<HttpGetResult> {
  * resolved a second time (DNS rebinding between the check and the connection has nothing to
  * change). TLS still verifies the certificate against the host name in the URL.
  */
-function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
+export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
   return (_hostname: string, options: LookupOptions, callback) => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
     const candidates = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;

@@ -21,6 +21,8 @@ export const errorCatalog = {
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   SESSION_NOT_FOUND: { status: 404, title: 'Session not found' },
   TOKEN_NOT_FOUND: { status: 404, title: 'Token not found' },
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
+  WEBHOOK_URL_FORBIDDEN: { status: 422, title: 'Webhook URL not allowed' },
   SESSION_NOT_CONNECTED: { status: 503, title: 'Session is not connected' },
   SESSION_LOGGED_OUT: { status: 410, title: 'Session was logged out' },
   SESSION_OTHER_ENGINE: { status: 409, title: 'Session belongs to another engine' },

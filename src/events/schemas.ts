@@ -19,6 +19,8 @@ export const sessionStateChangeSchema = z
   })
   .meta({ id: 'SessionStateChange' });
 
+export type SessionStateChange = z.infer<typeof sessionStateChangeSchema>;
+
 const envelope = {
   id: z.string().describe('Stable event id: the same on every delivery and retry (the webhook-id header)'),
   timestamp: isoTimeSchema,

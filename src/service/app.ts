@@ -1,3 +1,5 @@
+import type { EventLog, WebhookService } from '../events/index.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -11,7 +13,7 @@ import type { LinkHub } from './link-hub.js';
 import type { Metrics } from './metrics.js';
 import { answerClientError } from './client-errors.js';
 import { trackRequests } from './drain.js';
-import { documentHead, keepReferencedComponents, markOptionalBodies } from './openapi.js';
+import { documentHead, keepReferencedComponents, markOptionalBodies, withEventWebhooks } from './openapi.js';
 import { handleError, sendProblem } from './problem.js';
 import { actionRoutes } from './routes/actions.js';
 import { docsRoutes } from './routes/docs.js';
@@ -35,6 +37,8 @@ export interface AppDependencies {
   /** Writes the JSON log somewhere else than stdout (tests). */
   logStream?: NodeJS.WritableStream;
   connections: ConnectionLimits;
+  /** Webhooks and the event stream (docs/events.md). */
+  events: { webhooks: WebhookService; log: EventLog };
 }
 
 /** How long a client may take to send a request, and how many connections the service holds (docs/service.md). */
@@ -88,12 +92,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   trackRequests(app);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new ConnectorError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
-  await app.register(swagger, { openapi: documentHead, transform: jsonSchemaTransform, transformObject: (document) => markOptionalBodies(keepReferencedComponents(jsonSchemaTransformObject(document))) });
+  await app.register(swagger, { openapi: documentHead, transform: jsonSchemaTransform, transformObject: (document) => withEventWebhooks(markOptionalBodies(keepReferencedComponents(jsonSchemaTransformObject(document)))) });
 
   await app.register(healthRoutes, { metrics: deps.metrics, ping: deps.ping });
   await app.register(docsRoutes);
   await app.register(webRoutes, { home: deps.engine.kind === 'sandbox' ? '/sandbox' : '/docs' });
   await app.register(sessionRoutes, { sessions: deps.sessions, hub: deps.hub, engine: deps.engine, adminKeyHash: deps.adminKeyHash });
+  await app.register(webhookRoutes, { ...deps.events, sessions: deps.sessions, adminKeyHash: deps.adminKeyHash });
   await app.register(actionRoutes, { actions: deps.actions, sessions: deps.sessions, engine: deps.engine, shutdown: deps.shutdown });
   // Registered under every engine, so one document serves all: elsewhere they answer NOT_FOUND.
   await app.register(sandboxRoutes, { engine: deps.engine.kind === 'sandbox' ? (deps.engine as SandboxEngine) : undefined });

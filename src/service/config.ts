@@ -63,6 +63,12 @@ export interface ServiceConfig {
   leaseCheckMs: number;
   /** A node whose lock connection does not answer within this gives its sessions up. */
   leaseTimeoutMs: number;
+  /** Webhooks (docs/events.md): the wait after a first failed delivery (each further one waits 4× longer, up to 4 h). */
+  webhookRetryFirstMs: number;
+  /** Webhooks: a delivery still failing this long after its event is given up. */
+  webhookGiveUpMs: number;
+  /** Webhooks: one attempt's limit. */
+  webhookTimeoutMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -108,6 +114,9 @@ const environment = z.object({
   CONNECTOR_NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - (at most 40)').optional(),
   CONNECTOR_LEASE_CHECK_MS: z.coerce.number().int().min(100).default(2_000),
   CONNECTOR_LEASE_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+  CONNECTOR_WEBHOOK_RETRY_FIRST_MS: z.coerce.number().int().min(10).default(5_000),
+  CONNECTOR_WEBHOOK_GIVE_UP_HOURS: z.coerce.number().min(0.001).default(26),
+  CONNECTOR_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 /**
@@ -164,6 +173,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     nodeId: e.CONNECTOR_NODE_ID,
     leaseCheckMs: e.CONNECTOR_LEASE_CHECK_MS,
     leaseTimeoutMs: e.CONNECTOR_LEASE_TIMEOUT_MS,
+    webhookRetryFirstMs: e.CONNECTOR_WEBHOOK_RETRY_FIRST_MS,
+    webhookGiveUpMs: Math.round(e.CONNECTOR_WEBHOOK_GIVE_UP_HOURS * 3_600_000),
+    webhookTimeoutMs: e.CONNECTOR_WEBHOOK_TIMEOUT_MS,
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorCatalog, type ErrorCode } from '../domain/errors.js';
 import { problemSchema } from './api-schemas.js';
+import { connectorEventSchema } from '../events/schemas.js';
 
 /**
  * The parts of `/openapi.json` that are not route schemas: the document's head, the two
@@ -22,6 +23,7 @@ export const noAuth: { [scheme: string]: string[] }[] = [];
 export const tags = [
   { name: 'sessions', description: 'The token service: link WhatsApp accounts as devices, issue and revoke connection tokens (admin key)' },
   { name: 'actions', description: 'Act on WhatsApp through a linked session (connection token)' },
+  { name: 'events', description: 'What WhatsApp tells a session — messages received, status changes, session states — as webhooks (admin key) and as an event stream (connection token); see the webhooks section and docs/events.md' },
   { name: 'operations', description: 'Health, readiness and metrics' },
   { name: 'sandbox', description: 'CONNECTOR_ENGINE=sandbox only: play the phones of the virtual network. Under another engine these routes answer 404 NOT_FOUND' },
 ];
@@ -119,4 +121,41 @@ export function responses<S extends Record<number, ResponseObject | z.ZodNull>>(
     errors[status] = { description: listed.join(', '), content: { 'application/problem+json': { schema } } };
   }
   return { ...success, ...errors };
+}
+
+/**
+ * The document's `webhooks`: what the service POSTs to a webhook URL, one entry per event type,
+ * from the events' zod schemas (signed with the webhook-id, webhook-timestamp and webhook-signature headers).
+ */
+export function withEventWebhooks<D extends object>(document: D): D {
+  const { components } = document as { components?: { schemas?: Record<string, unknown> } };
+  const signature = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } }));
+  const schemas: Record<string, unknown> = { ...components?.schemas };
+  // The events' named parts go with the document's other schemas, referred to from there.
+  const hoist = (json: Record<string, unknown>): unknown => {
+    const { $defs, $schema: _dialect, ...rest } = json as { $defs?: Record<string, unknown>; $schema?: string };
+    for (const [name, definition] of Object.entries($defs ?? {})) schemas[name] ??= definition;
+    return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  };
+  const webhooks = Object.fromEntries(
+    connectorEventSchema.options.map((schema) => {
+      const type = schema.shape.type.value;
+      const body = hoist(z.toJSONSchema(z.object({ event: schema }), { unrepresentable: 'any' }) as Record<string, unknown>) as { properties: { event: unknown } };
+      return [
+        type,
+        {
+          post: {
+            operationId: `on-${type}`.replace(/[.-](\w)/g, (_match: string, letter: string) => letter.toUpperCase()),
+            tags: ['events'],
+            summary: schema.meta()?.description ?? type,
+            parameters: signature,
+            requestBody: { required: true, content: { 'application/json': { schema: body.properties.event } } },
+            responses: { '200': { description: 'Received: any 2xx ends the delivery; anything else is retried with the same webhook-id' } },
+          },
+        },
+      ];
+    }),
+  );
+  for (const [name, definition] of Object.entries(schemas)) schemas[name] = JSON.parse(JSON.stringify(definition).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  return { ...document, components: { ...components, schemas }, webhooks };
 }

@@ -8,6 +8,8 @@ import { ConnectorError } from '../domain/errors.js';
 import { BaileysEngine, baileysLogger, storedArchive, trustRootKey } from '../engines/baileys/index.js';
 import type { WhatsAppEngine } from '../engines/engine.js';
 import { SandboxEngine, SandboxNetwork } from '../engines/sandbox/index.js';
+import { systemLookup } from '../attachments/resolve-target.js';
+import { defaultRetrySchedule, EventLog, WebhookService, WebhookWorker } from '../events/index.js';
 import { openDatabase, type Store } from '../store/index.js';
 import { ActionLogWriter } from './action-log-writer.js';
 import { ActionService } from './actions.js';
@@ -131,6 +133,9 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       onError: (error, event) => reportTo.log?.error({ err: error, event: event.type, sessionId: event.sessionId }, 'engine event not recorded'),
     });
 
+    const events = eventsPart(config, store, engine, clock, secretKey, reportTo);
+    undo.unshift(() => events.close());
+
     const app = await buildApp({
       engine,
       sessions,
@@ -142,6 +147,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       shutdown: shutdown.signal,
       logLevel: config.logLevel,
       connections: config,
+      events: { webhooks: events.webhooks, log: events.log },
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     reportTo.log = app.log;
@@ -170,6 +176,8 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     await hub.settled();
     // Accepted before a crash or a stop and not yet sent: sent now, each once, in order.
     const queued = cluster ? 0 : await runner.recover();
+    // Deliveries left pending by the last run (a crash, a stop) go out now, then every new event's.
+    events.worker.start();
     app.log.info({ url, engine: engine.kind, database: store.dialect, restoredSessions, queued }, 'whatsapp-connector listening');
 
     let closing: Promise<void> | undefined;
@@ -200,6 +208,8 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
           await hub.settled();
           hub.close();
           await engine.close();
+          // Events the engine reported are recorded; what is not delivered yet stays pending for the next start.
+          await events.close();
           untrustRoot?.();
           await store.close();
         })();
@@ -218,3 +228,35 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     throw error;
   }
 }
+
+/** Events (docs/events.md): every engine event recorded, its webhooks' deliveries worked, until `close`. */
+function eventsPart(config: ServiceConfig, store: Store, engine: WhatsAppEngine, clock: Clock, secretKey: Buffer, reportTo: { log?: FastifyInstance['log'] }) {
+  const log = new EventLog(store.events, clock, (error, draft) => reportTo.log?.error({ err: error, event: draft.type, sessionId: draft.sessionId }, 'event not recorded'));
+  const stopListening = engine.subscribe((event) => log.record(event));
+  const policy = { allowPrivateAddresses: config.allowPrivateUrls };
+  const webhooks = new WebhookService(store.events, log, { clock, secretKey, policy, lookup: systemLookup, sessionExists: async (id) => (await store.sessions.get(id)) !== undefined });
+  const worker = new WebhookWorker({
+    events: store.events,
+    clock,
+    secretKey,
+    policy,
+    lookup: systemLookup,
+    retry: { ...defaultRetrySchedule, firstMs: config.webhookRetryFirstMs, giveUpMs: config.webhookGiveUpMs },
+    timeoutMs: config.webhookTimeoutMs,
+    pollMs: Math.min(1_000, config.webhookRetryFirstMs),
+    batch: 20,
+  });
+  const stopWaking = log.subscribe(() => worker.wake());
+  return {
+    log,
+    webhooks,
+    worker,
+    async close() {
+      stopListening();
+      stopWaking();
+      await log.idle();
+      await worker.stop();
+    },
+  };
+}
+

@@ -2,6 +2,8 @@
 export interface ServerSentEvent {
   event: string;
   data: Record<string, unknown>;
+  /** The event's place in its stream, when the stream gives one (what Last-Event-ID resumes after). */
+  id?: string;
 }
 
 /**
@@ -21,7 +23,8 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
       buffer = buffer.slice(end + 2);
       const event = block.match(/^event: ?(.*)$/m)?.[1];
       const data = block.match(/^data: ?(.*)$/m)?.[1];
-      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
+      const id = block.match(/^id: ?(.*)$/m)?.[1];
+      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown>, ...(id === undefined ? {} : { id }) };
     }
   }
 }

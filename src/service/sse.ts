@@ -17,7 +17,8 @@ export function trackEventStreams(app: FastifyInstance): void {
 }
 
 export interface EventStream {
-  send(event: string, data: unknown): void;
+  /** `id`: the event's place in the stream, which a reconnecting client sends back as Last-Event-ID. */
+  send(event: string, data: unknown, id?: string): void;
   /** Resolves when the client goes away. */
   readonly closed: Promise<void>;
 }
@@ -51,9 +52,9 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
     });
   });
   return {
-    send(event, data) {
+    send(event, data, id) {
       if (res.writableEnded || res.destroyed) return;
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     closed,
   };

@@ -199,6 +199,58 @@ const outbox: Migration = {
   },
 };
 
+/**
+ * Events and their webhooks: every event a session produces is recorded (`seq` orders them, for a
+ * stream to resume from), and one delivery row per event and webhook waits until the endpoint took
+ * it. A delivery's `chat` keeps a chat's events in order: the next waits while an earlier is pending.
+ */
+const events: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('events')
+      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('chat', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('events_by_session').on('events').columns(['session_id', 'seq']).execute();
+    await db.schema
+      .createTable('webhooks')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('session_id', 'text')
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('events', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('webhook_id', 'text', (c) => c.notNull())
+      .addColumn('event_seq', 'bigint', (c) => c.notNull())
+      .addColumn('chat', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_status', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('deliveries_due').on('deliveries').columns(['state', 'next_attempt_at']).execute();
+    await db.schema.createIndex('deliveries_in_order').on('deliveries').columns(['webhook_id', 'chat', 'state', 'event_seq']).execute();
+  },
+
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('deliveries').execute();
+    await db.schema.dropTable('webhooks').execute();
+    await db.schema.dropTable('events').execute();
+  },
+};
+
 /** Migrations live in code, so the built package needs no migration folder beside it. */
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => ({
@@ -207,6 +259,7 @@ export const migrationProvider: MigrationProvider = {
     '003_engine_messages': engineMessages,
     '004_session_engine': sessionEngine,
     '005_outbox': outbox,
+    '008_events': events,
   }),
 };
 

@@ -18,6 +18,48 @@ export interface Database {
   outbox: OutboxTable;
   action_log: ActionLogTable;
   settings: SettingsTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  deliveries: DeliveriesTable;
+}
+
+export interface EventsTable {
+  seq: number;
+  id: string;
+  session_id: string;
+  type: string;
+  /** The chat it is about; '' for a session's own events. */
+  chat: string;
+  /** The event as delivered (JSON). */
+  body: string;
+  created_at: number;
+}
+
+export interface WebhooksTable {
+  id: string;
+  /** null: every session's events (the global default). */
+  session_id: string | null;
+  url: string;
+  /** The signing secret, sealed with the service's secret key. */
+  secret: string;
+  /** JSON list of event types, or ["*"]. */
+  events: string;
+  created_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_seq: number;
+  chat: string;
+  /** pending | delivered | failed */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface SessionsTable {

@@ -6,6 +6,7 @@ import { AuthStateRepository } from './auth-state.js';
 import { InlineBatchWriter, type BatchWriter } from './batch-writer.js';
 import type { Dialect } from './database-url.js';
 import { EngineMessageRepository } from './engine-messages.js';
+import { EventRepository } from './events.js';
 import { StoreIdempotency } from './idempotency.js';
 import { StoreOutbox } from './outbox.js';
 import { MessageRepository } from './messages.js';
@@ -30,6 +31,8 @@ export interface Store {
   readonly outbox: StoreOutbox;
   readonly actionLog: ActionLogRepository;
   readonly settings: SettingsRepository;
+  /** Events, webhooks and their deliveries (docs/events.md). */
+  readonly events: EventRepository;
   /** Resolves when the database answers, rejects otherwise (for `GET /ready`). */
   ping(): Promise<void>;
   /** Closes the file or the connection pool; calling it again does nothing. */
@@ -56,6 +59,7 @@ export function createStore(db: Kysely<Database>, dialect: Dialect, clock: Pick<
     outbox: new StoreOutbox(db, dialect, writer, idempotency, messages, clock),
     actionLog: new ActionLogRepository(db, writer),
     settings: new SettingsRepository(db),
+    events: new EventRepository(db, dialect, clock),
     async ping() {
       await sql`select 1`.execute(db);
       await writer.ping();

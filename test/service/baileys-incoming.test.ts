@@ -10,6 +10,9 @@ import { replyFromPhone } from '../wa-emulator/incoming.js';
 import { expireMedia, uploadFromPhone } from '../wa-emulator/media.js';
 import type { WaEmulator } from '../wa-emulator/index.js';
 import { eventually } from '../support/eventually.js';
+import { readServerSentEvents, type ServerSentEvent } from '../../src/service/sse-reader.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { sendReceipt } from '../wa-emulator/messages.js';
 import { call } from '../support/http.js';
 import { linkPhone, startTestService, type TestService } from '../support/service.js';
 import { emulatedWhatsApp, type TestWhatsApp } from '../support/whatsapp.js';
@@ -26,7 +29,7 @@ const received: IncomingMessage[] = [];
 before(async () => {
   whatsapp = await emulatedWhatsApp();
   whatsapp.emulator.addAccount(anna, { name: 'Anna' });
-  service = await startTestService({}, undefined, whatsapp);
+  service = await startTestService({ allowPrivateUrls: true }, undefined, whatsapp);
   ({ sessionId, token } = await linkPhone(service, `+${business}`));
   service.engine.subscribe((event) => {
     if (event.type === 'message' && event.sessionId === sessionId) received.push(event.message);
@@ -137,3 +140,59 @@ describe('messages a client sends reach the session', () => {
     assert.equal(gone.body.code, 'MEDIA_UNAVAILABLE');
   });
 });
+
+describe('on a webhook and the event stream', () => {
+  test('each kind a phone sends arrives once by id at a signed webhook and on the stream; receipts arrive as message.status', async () => {
+    const receiver = await new WebhookReceiver().start();
+    const controller = new AbortController();
+    try {
+      const hook = await service.admin<{ id: string; secret: string }>('POST', '/v1/webhooks', { url: receiver.url, sessionId });
+      assert.equal(hook.status, 201, JSON.stringify(hook.body));
+      const response = await fetch(`${service.url}/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+      const streamed: ServerSentEvent[] = [];
+      void (async () => {
+        try {
+          for await (const event of readServerSentEvents(response.body!)) streamed.push(event);
+        } catch {
+          // closed below
+        }
+      })();
+
+      const uploaded = await uploadFromPhone(whatsapp.emulator, 'image', Buffer.from('a picture'));
+      const original = await fromAnna({ conversation: 'Is parking free?' });
+      const key = { remoteJid: `${business}@s.whatsapp.net`, id: original.id, fromMe: true };
+      const kinds = [
+        original,
+        await fromAnna({ imageMessage: { ...uploaded, mimetype: 'image/jpeg', caption: 'This entrance?' } }),
+        await fromAnna({ documentMessage: { mimetype: 'application/pdf', fileName: 'referral.pdf', fileLength: 10 } }),
+        await fromAnna({ locationMessage: { degreesLatitude: 55.75, degreesLongitude: 37.61 } }),
+        await fromAnna({ contactMessage: { displayName: 'Boris', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Boris\nTEL;waid=79002222222:+79002222222\nEND:VCARD' } }),
+        await fromAnna({ reactionMessage: { key: { remoteJid: `${business}@s.whatsapp.net`, id: original.id, fromMe: false }, text: '👍' } }),
+        await fromAnna({ protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT, editedMessage: { conversation: 'Is parking free on Sundays?' } } }),
+        await fromAnna({ protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.REVOKE } }),
+      ];
+      const sent = await call<{ id: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Yes, it is free' } });
+      const copy = await whatsapp.emulator.inbox.waitFor((message) => message.id === sent.body.id && message.device === 0);
+      await sendReceipt(whatsapp.emulator, copy, 'delivery');
+      await sendReceipt(whatsapp.emulator, copy, 'read');
+
+      const isRead = (event: { type: string; data: Record<string, unknown> }) => event.type === 'message.status' && event.data.status === 'read';
+      await eventually(() => receiver.delivered(hook.body.secret).some(isRead), 'the read receipt at the webhook');
+      await eventually(() => streamed.some((event) => isRead({ type: event.event, data: event.data.data as Record<string, unknown> })), 'the read receipt on the stream');
+      const atWebhook = receiver.delivered(hook.body.secret);
+      const onStream = streamed.map((event) => event.data as { id: string; type: string; data: Record<string, unknown> });
+      for (const delivered of [atWebhook, onStream]) {
+        const received = delivered.filter((event) => event.type === 'message.received').map((event) => event.data as unknown as IncomingMessage);
+        assert.deepEqual(received.map((message) => message.id), kinds.map((message) => message.id), 'each message once, in order');
+        assert.deepEqual(received.map((message) => message.content.kind), ['text', 'media', 'media', 'location', 'contact', 'reaction', 'edit', 'revoke']);
+        const statuses = delivered.filter((event) => event.type === 'message.status' && (event.data.message as { id: string }).id === sent.body.id).map((event) => event.data.status);
+        assert.deepEqual(statuses, ['delivered', 'read']);
+        assert.equal(new Set(delivered.map((event) => event.id)).size, delivered.length, 'no event twice');
+      }
+    } finally {
+      controller.abort();
+      await receiver.stop();
+    }
+  });
+});
+
