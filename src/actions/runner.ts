@@ -8,7 +8,7 @@ import { assertCanDelete, assertCanEdit, assertCanForward, assertCanReact, fitsC
 import { toContactPayload } from '../domain/vcard.js';
 import type { OutgoingMessage, SentMessage, WhatsAppEngine } from '../engines/engine.js';
 import { deriveMessageId, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
-import { ActionQueue, type SessionOwner, type SubmitOptions, type Submitted } from '../queue/action-queue.js';
+import { ActionQueue, type ActionQueueOptions, type SessionOwner, type SubmitOptions, type Submitted } from '../queue/action-queue.js';
 import { MemoryOutbox, type Outbox } from '../queue/outbox.js';
 import { throwIfAborted } from './abort.js';
 import { notFound, refsOf, type PartRef } from './message-refs.js';
@@ -42,6 +42,8 @@ export interface ActionRunnerOptions {
   stop?: AbortSignal;
   /** In a cluster: which sessions this node holds, and the way to the node that holds the others. */
   owner?: SessionOwner;
+  /** Hears each action performed here end (see `ActionQueueOptions.onSettled`): the events' message.status. */
+  onSettled?: ActionQueueOptions['onSettled'];
 }
 
 /** See `CONNECTOR_SEND_QUEUE_LIMIT` in docs/service.md. */
@@ -78,6 +80,7 @@ export class ActionRunner {
       maxQueuedPerSession: options.maxQueuedPerSession ?? defaultMaxQueuedPerSession,
       ...(options.stop ? { stop: options.stop } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.onSettled ? { onSettled: options.onSettled } : {}),
     });
     const policy = { budget: new ByteBudget(attachmentBudgets.processMaxBytes), ...options.attachments };
     this.prepareAttachments = options.prepareAttachments ?? ((list, format, { signal }) => prepareAttachments(list, format, { ...policy, ...(signal ? { signal } : {}) }));

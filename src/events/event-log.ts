@@ -4,6 +4,13 @@ import { newId } from '../service/secrets.js';
 import type { EventRepository, StoredEvent, WebhookRow } from '../store/events.js';
 import { EngineEventMapper, type EventDraft } from './from-engine.js';
 import type { ConnectorEvent } from './schemas.js';
+import type { ConnectorError } from '../domain/errors.js';
+import type { MessageRef } from '../domain/message.js';
+import type { ActionResult } from '../domain/result.js';
+import type { OutboxEntry } from '../queue/outbox.js';
+
+/** Actions that send messages, whose outcome is each message's first status. */
+const sendActions = new Set<OutboxEntry['action']>(['sendMessage', 'sendLocation', 'sendContact', 'forwardMessage']);
 
 export type EventListener = (stored: StoredEvent) => void;
 
@@ -30,8 +37,30 @@ export class EventLog {
   /** Records what the engine event means to subscribers, if anything. */
   record(engineEvent: EngineEvent): void {
     const draft = this.mapper.map(engineEvent);
-    if (!draft) return;
+    if (draft) this.enqueue(draft);
+  }
+
+  private enqueue(draft: EventDraft): void {
     this.writing = this.writing.then(() => this.write(draft)).catch((error: unknown) => this.onError(error, draft));
+  }
+
+  /**
+   * A send performed by this node ended: each message it produced is `sent`, or its first is
+   * `failed` with the error's code (a stop is no failure: the send waits for the next start).
+   */
+  recordSettled(entry: OutboxEntry, outcome: { result: ActionResult } | { error: ConnectorError }): void {
+    if (!sendActions.has(entry.action)) return;
+    const drafts: EventDraft[] = [];
+    if ('result' in outcome) {
+      const { result } = outcome;
+      const refs: MessageRef[] = result.action === 'sendMessage' ? result.parts : result.action === 'forwardMessage' ? result.forwards : [result];
+      for (const ref of refs.length > 0 ? refs : [result]) drafts.push({ type: 'message.status', sessionId: entry.sessionId, chat: ref.chat, data: { message: { chat: ref.chat, id: ref.id, fromMe: true }, status: 'sent' } });
+    } else if (outcome.error.code !== 'SHUTTING_DOWN') {
+      const chat = entry.chat ?? '';
+      const { code, message } = outcome.error;
+      drafts.push({ type: 'message.status', sessionId: entry.sessionId, chat, data: { message: { chat, id: entry.messageId, fromMe: true }, status: 'failed', error: { code, message } } });
+    }
+    for (const draft of drafts) this.enqueue(draft);
   }
 
   /** Hears every event once it is recorded. Returns the unsubscribe function. */

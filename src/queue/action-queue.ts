@@ -27,6 +27,8 @@ export interface ActionQueueOptions {
   stop?: AbortSignal;
   /** How soon a request whose key another node is sending looks again for its result (it backs off to 8×). */
   pollMs?: number;
+  /** Hears each action performed here end: its result once WhatsApp took it, or why it failed (not a stop). */
+  onSettled?: (entry: OutboxEntry, outcome: { result: ActionResult } | { error: ConnectorError }) => void;
 }
 
 /** Where a session's actions are performed, in a cluster (see `OwnerRouting`). */
@@ -285,6 +287,7 @@ export class ActionQueue {
         // A recovered one was accepted long ago and always gets its turn.
         { force: recovered },
       );
+      if (!changed) this.options.onSettled?.(entry, { result });
       await outbox.complete(entry.sessionId, entry.key, { requestHash: entry.requestHash, result });
       return result;
     } catch (error) {
@@ -293,6 +296,7 @@ export class ActionQueue {
       if (failure.code === 'SHUTTING_DOWN') throw failure;
       // A caller that waits has the error; an action answered at once keeps it for its status.
       await outbox.fail(entry.sessionId, entry.key, { code: failure.code, message: failure.message, ...(failure.details ? { details: failure.details } : {}) }).catch(() => undefined);
+      this.options.onSettled?.(entry, { error: failure });
       throw failure;
     } finally {
       // Only once its outcome is recorded may a change no longer find it queued.

@@ -100,6 +100,8 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       budget: new ByteBudget(config.attachmentsProcessMaxBytes),
       ...(config.attachmentsDir ? { directory: config.attachmentsDir } : {}),
     };
+    const events = eventsPart(config, store, engine, clock, secretKey, reportTo);
+    undo.unshift(() => events.close());
     const shutdown = new AbortController();
     const cluster: ClusterNode | undefined = config.redisUrl ? clusterNode(config, store, engine, () => runner, reportTo) : undefined;
     const runner: ActionRunner = new ActionRunner({
@@ -111,6 +113,7 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       stop: shutdown.signal,
       attachments,
       ...(cluster ? { owner: cluster.owner } : {}),
+      onSettled: (entry, outcome) => events.log.recordSettled(entry, outcome),
     });
 
     let publicUrl = config.publicUrl ?? '';
@@ -132,9 +135,6 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
       issueToken: (sessionId) => sessions.issueToken(sessionId),
       onError: (error, event) => reportTo.log?.error({ err: error, event: event.type, sessionId: event.sessionId }, 'engine event not recorded'),
     });
-
-    const events = eventsPart(config, store, engine, clock, secretKey, reportTo);
-    undo.unshift(() => events.close());
 
     const app = await buildApp({
       engine,

@@ -56,9 +56,21 @@ describe('webhooks', () => {
     assert.equal(received[0]!.sessionId, sessionId);
     assert.deepEqual(received[0]!.data.content, { kind: 'text', text: 'Can I come at 12?' });
     assert.equal((received[0]!.data.sender as { phone: string }).phone, anna);
-    const ids = events.map((event) => event.id);
+    const statuses = events.filter((event) => event.type === 'message.status').map((event) => [(event.data.message as { id: string }).id, event.data.status]);
+    assert.deepEqual(statuses, [[sent.body.id, 'sent'], [sent.body.id, 'read']]);
+
+    // A send that fails is a `failed` status with the error's code.
+    service.sandbox!.network.addPhone('+79009999999', { onWhatsApp: false });
+    const refused = await call<{ id: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: '+79009999999', text: 'Hello?' }, headers: { prefer: 'respond-async' } });
+    assert.equal(refused.status, 202);
+    await eventually(() => receiver.delivered(hook.secret).some((event) => event.data.status === 'failed'), 'the failed status');
+    const failed = receiver.delivered(hook.secret).find((event) => event.data.status === 'failed')!;
+    assert.deepEqual([(failed.data.message as { id: string }).id, (failed.data.error as { code: string }).code], [refused.body.id, 'NOT_ON_WHATSAPP']);
+
+    const ids = receiver.delivered(hook.secret).map((event) => event.id);
     assert.equal(new Set(ids).size, ids.length, 'no event twice');
     assert.deepEqual(receiver.calls.map((call) => call.headers['webhook-id']), ids, 'the webhook-id header is the event id');
+    receiver.calls.length = 0;
     await service.admin('DELETE', `/v1/webhooks/${hook.id}`);
   });
 
