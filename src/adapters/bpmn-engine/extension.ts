@@ -4,8 +4,14 @@ import { preferCodeSpecificBoundaries } from './error-precedence.js';
 import { collectLoopOutput } from './loop-output.js';
 import { findTaskDeclaration } from './task-declaration.js';
 import { WhatsAppTaskService, type TaskServiceOptions } from './task-service.js';
+import { AwaitReplyService, type AwaitReplyDeclaration } from './await-reply/await-service.js';
+import type { ReplyWaits } from './await-reply/reply-waits.js';
+import { systemClock } from '../../domain/clock.js';
 
-export type WhatsAppExtensionOptions = TaskServiceOptions;
+export interface WhatsAppExtensionOptions extends TaskServiceOptions {
+  /** Where tasks carrying `<wa:awaitReply>` wait for a client's message (see `feedReplies`). */
+  replies?: ReplyWaits;
+}
 
 /** The elements that may carry `<wa:task>`: bpmn-engine runs both as service tasks. */
 const taskTypes = new Set(['bpmn:ServiceTask', 'bpmn:SendTask']);
@@ -27,6 +33,8 @@ export function whatsAppExtension(options: WhatsAppExtensionOptions): (activity:
       if (activity.attachedTo && findTaskDeclaration(activity.attachedTo.behaviour.extensionElements)) preferCodeSpecificBoundaries(activity);
       return;
     }
+    const awaiting = findAwaitReply(activity.behaviour.extensionElements);
+    if (awaiting) return installAwaitReply(activity, awaiting, options);
     const found = findTaskDeclaration(activity.behaviour.extensionElements);
     if (!found) return;
     const declaration = found;
@@ -39,5 +47,29 @@ export function whatsAppExtension(options: WhatsAppExtensionOptions): (activity:
       }
     };
     collectLoopOutput(activity);
+  };
+}
+
+/** The elements that may wait for a reply: a receive task is BPMN's own word for it. */
+const waitTypes = new Set(['bpmn:ReceiveTask', 'bpmn:ServiceTask']);
+
+function findAwaitReply(extensionElements: unknown): AwaitReplyDeclaration | undefined {
+  const values = (extensionElements as { values?: { $type?: string; connection?: string; chat?: string; resultVariable?: string }[] } | undefined)?.values;
+  const found = values?.find((value) => value.$type === 'wa:AwaitReply');
+  if (!found) return undefined;
+  return { ...(found.connection ? { connection: found.connection } : {}), ...(found.chat ? { chat: found.chat } : {}), ...(found.resultVariable ? { resultVariable: found.resultVariable } : {}) };
+}
+
+function installAwaitReply(activity: BpmnActivity, declaration: AwaitReplyDeclaration, options: WhatsAppExtensionOptions): void {
+  if (!waitTypes.has(activity.type)) {
+    throw new ConnectorError('VALIDATION_ERROR', `<wa:awaitReply> belongs in a receiveTask or serviceTask; ${activity.id} is a ${activity.type}`, { elementId: activity.id });
+  }
+  const { replies } = options;
+  if (!replies) throw new ConnectorError('VALIDATION_ERROR', `${activity.id} waits for a reply, but the engine was made without a reply feed (createEngine's replies)`, { elementId: activity.id });
+  const clock = options.clock ?? systemClock;
+  activity.behaviour.Service = class extends AwaitReplyService {
+    constructor() {
+      super(activity, declaration, { replies: replies!, clock });
+    }
   };
 }

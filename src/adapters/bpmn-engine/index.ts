@@ -5,3 +5,4 @@ export { findTaskDeclaration, toComponentProperties, type TaskDeclaration } from
 export { WhatsAppTaskError } from './task-service.js';
 export { processInstanceIdVariable } from './idempotency-key.js';
 export { clockTimers } from './clock-timers.js';
+export { AwaitReplyService, feedReplies, ReplyWaits, type Reply, type ReplySource } from './await-reply/index.js';

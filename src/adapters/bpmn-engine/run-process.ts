@@ -7,6 +7,7 @@ import { clockTimers } from './clock-timers.js';
 import { whatsAppExtension } from './extension.js';
 import { processInstanceIdVariable } from './idempotency-key.js';
 import { whatsAppModdle } from './schema.js';
+import type { ReplyWaits } from './await-reply/reply-waits.js';
 
 export interface CreateEngineOptions {
   gateway: ActionGateway;
@@ -22,6 +23,8 @@ export interface CreateEngineOptions {
   name?: string;
   /** The clock of the tasks' time limits and of the process's timers (timer boundary events). */
   clock?: Clock;
+  /** Where `<wa:awaitReply>` tasks wait for a client's message (fed by `feedReplies`). */
+  replies?: ReplyWaits;
 }
 
 export type RunProcessOptions = CreateEngineOptions;
@@ -69,7 +72,7 @@ export async function runProcess(source: string, options: RunProcessOptions): Pr
  * createEngine(xml, { gateway }).recover(state).resume(); // same idempotency keys: sends nothing twice
  */
 export function createEngine(source: string, options: CreateEngineOptions): Engine {
-  const extension = whatsAppExtension({ gateway: options.gateway, ...(options.clock ? { clock: options.clock } : {}) });
+  const extension = whatsAppExtension({ gateway: options.gateway, ...(options.clock ? { clock: options.clock } : {}), ...(options.replies ? { replies: options.replies } : {}) });
   return new Engine({
     name: options.name ?? 'whatsapp-process',
     source,

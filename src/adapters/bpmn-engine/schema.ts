@@ -40,6 +40,12 @@ export const whatsAppModdle = {
     },
     ...taskFields.map((name) => ({ name: fieldType(name), properties: [{ name: 'value', isBody: true, type: 'String' }] })),
     {
+      // A task that waits for the client's next message: <wa:awaitReply connection="…" chat="allValues.clientPhone" resultVariable="reply"/>.
+      name: 'AwaitReply',
+      superClass: ['Element'],
+      properties: ['connection', 'chat', 'resultVariable'].map((name) => ({ name, isAttr: true, type: 'String' })),
+    },
+    {
       // A multi-instance task runs once per item of a collection: `wa:collection="${environment.variables.appointments}"`.
       // A multi-instance WhatsApp task can hand every run's result on, in order: `wa:outputCollection="reminders"`.
       name: 'LoopCollection',

@@ -1,0 +1,77 @@
+import { normalizeChat } from '../../../domain/chat.js';
+import type { Clock } from '../../../domain/clock.js';
+import { ConnectorError, toConnectorError } from '../../../domain/errors.js';
+import { evaluateProperties } from '../../../component/evaluate-properties.js';
+import type { ComponentProperties } from '../../../component/properties.js';
+import { isTemplate, renderTemplate, toText } from '../../../expressions/index.js';
+import type { BpmnActivity, ExecuteMessage, ServiceCallback } from '../bpmn-shapes.js';
+import { processData } from '../process-data.js';
+import { WhatsAppTaskError } from '../task-service.js';
+import type { ReplyWaits } from './reply-waits.js';
+
+/** A `<wa:awaitReply connection="…" chat="…" resultVariable="reply"/>` as written. */
+export interface AwaitReplyDeclaration {
+  connection?: string;
+  chat?: string;
+  resultVariable?: string;
+}
+
+export interface AwaitReplyOptions {
+  replies: ReplyWaits;
+  clock: Pick<Clock, 'now'>;
+}
+
+/**
+ * A task that waits for the client's next message in a chat and completes with it (into
+ * `resultVariable`); a timer boundary event on it is the "no answer" exit (its `discard` gives the
+ * wait up). Recovered from saved state, the task waits again from the moment it resumes.
+ */
+export class AwaitReplyService {
+  private cancel: (() => void) | undefined;
+
+  constructor(
+    private readonly activity: BpmnActivity,
+    private readonly declaration: AwaitReplyDeclaration,
+    private readonly options: AwaitReplyOptions,
+  ) {}
+
+  execute(message: ExecuteMessage, callback: ServiceCallback): void {
+    try {
+      const data = processData(this.activity, message);
+      const connection = connectionOf(this.declaration.connection, data);
+      const chat = normalizeChat(chatOf(this.declaration.chat, data)).jid;
+      this.cancel = this.options.replies.wait(connection, chat, this.options.clock.now(), (reply) => {
+        this.cancel = undefined;
+        const name = this.declaration.resultVariable;
+        if (name) {
+          this.activity.environment.variables[name] = reply;
+          this.activity.environment.output[name] = reply;
+        }
+        callback(null, reply);
+      });
+    } catch (error) {
+      callback(new WhatsAppTaskError(toConnectorError(error).toJSON()));
+    }
+  }
+
+  discard(): void {
+    this.stop();
+  }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+  }
+}
+
+/** The connection as the WhatsApp task reads it: as written, or a `${…}` template. */
+function connectionOf(written: string | undefined, data: Record<string, unknown>): string {
+  if (written === undefined || written.trim() === '') throw new ConnectorError('VALIDATION_ERROR', '<wa:awaitReply> needs a connection', { field: 'connection' });
+  return isTemplate(written) ? toText(renderTemplate(written, data)) : written;
+}
+
+/** The chat as the WhatsApp task reads it: a chat written out is taken as is, else it is an expression. */
+function chatOf(written: string | undefined, data: Record<string, unknown>): string {
+  if (written === undefined || written.trim() === '') throw new ConnectorError('VALIDATION_ERROR', '<wa:awaitReply> needs a chat', { field: 'chat' });
+  return toText(evaluateProperties({ action: 'sendMessage', chat: written } as ComponentProperties, data).chat);
+}

@@ -1,0 +1,3 @@
+export { AwaitReplyService, type AwaitReplyDeclaration, type AwaitReplyOptions } from './await-service.js';
+export { ReplyWaits, type Reply } from './reply-waits.js';
+export { feedReplies, type ReplySource } from './feed.js';
