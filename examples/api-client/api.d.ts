@@ -673,6 +673,34 @@ export interface components {
         MessageStatus: "pending" | "sent" | "delivered" | "read";
         /** @enum {string} */
         MessageKind: "text" | "image" | "video" | "audio" | "document" | "location" | "contact" | "reaction";
+        Webhook: {
+            id: string;
+            url: string;
+            /** @description null: every session’s events */
+            sessionId: string | null;
+            /** @description Event types it receives; ["*"] for all */
+            events: string[];
+            createdAt: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            /** @description The webhook-id header of every attempt */
+            eventId: string;
+            eventType: string;
+            chat: string | null;
+            /**
+             * @description failed: given up after the retry period
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description The endpoint’s last HTTP status; null when it did not answer */
+            lastStatus: number | null;
+            lastError: string | null;
+            nextAttemptAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
         SentAttachment: {
             /** @description The message that carries this file */
             id: string;
@@ -992,34 +1020,6 @@ export interface components {
             jid: string;
             subject: string;
             participants: string[];
-        };
-        Webhook: {
-            id: string;
-            url: string;
-            /** @description null: every session’s events */
-            sessionId: string | null;
-            /** @description Event types it receives; ["*"] for all */
-            events: string[];
-            createdAt: string;
-        };
-        WebhookDelivery: {
-            id: string;
-            /** @description The webhook-id header of every attempt */
-            eventId: string;
-            eventType: string;
-            chat: string | null;
-            /**
-             * @description failed: given up after the retry period
-             * @enum {string}
-             */
-            state: "pending" | "delivered" | "failed";
-            attempts: number;
-            /** @description The endpoint’s last HTTP status; null when it did not answer */
-            lastStatus: number | null;
-            lastError: string | null;
-            nextAttemptAt: string | null;
-            createdAt: string;
-            updatedAt: string;
         };
         /** @description One message as a recipient sees it */
         SandboxMessage: {

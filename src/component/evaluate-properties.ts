@@ -58,6 +58,14 @@ export function evaluateProperties(properties: ComponentProperties, scope: Recor
   return input;
 }
 
+/**
+ * A chat as the WhatsApp task reads it: a chat written out is taken as is, anything else is an
+ * expression over the process data (what `<wa:awaitReply chat="…">` reads too).
+ */
+export function evaluateChat(written: string, scope: Record<string, unknown>): unknown {
+  return evaluateField('chat', written, scope);
+}
+
 function evaluateField(mode: (typeof stringMode)[Field], raw: unknown, scope: Record<string, unknown>): unknown {
   if (typeof raw !== 'string') return renderData(raw, scope);
   switch (mode) {

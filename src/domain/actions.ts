@@ -19,6 +19,9 @@ export const actionNames = [
   'deleteMessage',
 ] as const;
 
+/** Actions that send a message (a later edit or deletion may change it; its outcome is its first status). */
+export const messageSendingActions: ReadonlySet<string> = new Set(['sendMessage', 'sendLocation', 'sendContact', 'forwardMessage']);
+
 export type ActionName = (typeof actionNames)[number];
 
 export function isActionName(value: unknown): value is ActionName {

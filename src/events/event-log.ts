@@ -1,3 +1,4 @@
+import { messageSendingActions } from '../domain/actions.js';
 import type { Clock } from '../domain/clock.js';
 import type { EngineEvent } from '../engines/engine.js';
 import { newId } from '../service/secrets.js';
@@ -8,9 +9,6 @@ import type { ConnectorError } from '../domain/errors.js';
 import type { MessageRef } from '../domain/message.js';
 import type { ActionResult } from '../domain/result.js';
 import type { OutboxEntry } from '../queue/outbox.js';
-
-/** Actions that send messages, whose outcome is each message's first status. */
-const sendActions = new Set<OutboxEntry['action']>(['sendMessage', 'sendLocation', 'sendContact', 'forwardMessage']);
 
 export type EventListener = (stored: StoredEvent) => void;
 
@@ -49,7 +47,7 @@ export class EventLog {
    * `failed` with the error's code (a stop is no failure: the send waits for the next start).
    */
   recordSettled(entry: OutboxEntry, outcome: { result: ActionResult } | { error: ConnectorError }): void {
-    if (!sendActions.has(entry.action)) return;
+    if (!messageSendingActions.has(entry.action)) return;
     const drafts: EventDraft[] = [];
     if ('result' in outcome) {
       const { result } = outcome;

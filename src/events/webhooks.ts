@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AddressPolicy } from '../attachments/address-policy.js';
 import { parseAttachmentUrl, redactUrl, resolveAllowedAddresses, type HostLookup } from '../attachments/resolve-target.js';
 import type { Clock } from '../domain/clock.js';
@@ -18,27 +19,36 @@ export interface NewWebhook {
   events?: ConnectorEventType[];
 }
 
-export interface WebhookView {
-  id: string;
-  url: string;
-  sessionId: string | null;
-  events: string[];
-  createdAt: string;
-}
+/** A webhook as the admin API shows it (never its secret). */
+export const webhookSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    sessionId: z.string().nullable().describe('null: every session’s events'),
+    events: z.array(z.string()).describe('Event types it receives; ["*"] for all'),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Webhook' });
 
-export interface DeliveryView {
-  id: string;
-  eventId: string;
-  eventType: string;
-  chat: string | null;
-  state: DeliveryRow['state'];
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** One event's delivery to one webhook, as the deliveries view shows it. */
+export const deliverySchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string().describe('The webhook-id header of every attempt'),
+    eventType: z.string(),
+    chat: z.string().nullable(),
+    state: z.enum(['pending', 'delivered', 'failed']).describe('failed: given up after the retry period'),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable().describe('The endpoint’s last HTTP status; null when it did not answer'),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export type WebhookView = z.infer<typeof webhookSchema>;
+export type DeliveryView = z.infer<typeof deliverySchema>;
 
 /**
  * Webhooks as the admin API manages them. A URL passes the attachments' address policy when it is

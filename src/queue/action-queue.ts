@@ -7,7 +7,7 @@ import type { ActionResult, ActionResults } from '../domain/result.js';
 import { abortError, throwIfAborted, untilAborted } from '../actions/abort.js';
 import { deriveMessageId, hashRequest, type IdempotencyStore } from '../actions/idempotency.js';
 import { SessionLanes } from './lanes.js';
-import type { Outbox, OutboxEntry, OutboxRow } from './outbox.js';
+import { entryKey, type Outbox, type OutboxEntry, type OutboxRow } from './outbox.js';
 import { QueuedChanges, withdrawnError } from './queued-changes.js';
 
 /** Performs one accepted action: the sender code, the same for a fresh request and a recovered entry. */
@@ -89,7 +89,7 @@ export class ActionQueue {
   constructor(private readonly options: ActionQueueOptions) {
     this.lanes = new SessionLanes(options.maxQueuedPerSession);
     // A withdrawn message's caller hears so at once, not when its turn would have come.
-    this.changes = new QueuedChanges(options.outbox, options.clock, (row) => this.inFlight.get(flightKey(row.sessionId, row.key))?.abort(withdrawnError(row)));
+    this.changes = new QueuedChanges(options.outbox, options.clock, (row) => this.inFlight.get(entryKey(row.sessionId, row.key))?.abort(withdrawnError(row)));
   }
 
   /** Actions of a session waiting or being sent on this node. */
@@ -123,7 +123,7 @@ export class ActionQueue {
    * another node accepted. Its outcome is recorded (result or failure), not thrown.
    */
   async performQueued(sessionId: string, key: string): Promise<void> {
-    const running = this.inFlight.get(flightKey(sessionId, key));
+    const running = this.inFlight.get(entryKey(sessionId, key));
     if (running && !running.where?.remote) return void (await running.result.catch(() => undefined));
     if (await this.options.results.get(sessionId, key)) return;
     const entry = await this.options.outbox.get(sessionId, key);
@@ -131,7 +131,7 @@ export class ActionQueue {
   }
 
   private performingHere(sessionId: string, key: string): boolean {
-    const running = this.inFlight.get(flightKey(sessionId, key));
+    const running = this.inFlight.get(entryKey(sessionId, key));
     return running !== undefined && !running.where?.remote;
   }
 
@@ -139,7 +139,7 @@ export class ActionQueue {
     const deadline = this.deadlineOf(entry, undefined);
     const result = this.execute(entry, deadline.signal, true);
     result.then(deadline.clear, deadline.clear);
-    this.track(flightKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result, abort: deadline.abort });
+    this.track(entryKey(entry.sessionId, entry.key), { requestHash: entry.requestHash, signal: deadline.signal, accepted: Promise.resolve({ queued: entry }), result, abort: deadline.abort });
     return result;
   }
 
@@ -151,7 +151,7 @@ export class ActionQueue {
 
   /** One round: an answer, or undefined when the key's state changed under us and the round must run again. */
   private async tryOnce(sessionId: string, action: ActionName, params: ActionParams[ActionName], key: string, requestHash: string, options: SubmitOptions): Promise<Submitted<ActionName> | undefined> {
-    const id = flightKey(sessionId, key);
+    const id = entryKey(sessionId, key);
     let attempt = this.inFlight.get(id);
     const shared = attempt !== undefined;
     if (attempt && attempt.requestHash !== requestHash) throw conflict(key);
@@ -370,9 +370,6 @@ function asQueued(entry: OutboxEntry): OutboxRow {
   return { ...entry, state: 'queued', updatedAt: entry.acceptedAt };
 }
 
-function flightKey(sessionId: string, key: string): string {
-  return `${sessionId}\0${key}`;
-}
 
 function conflict(key: string): ConnectorError {
   return new ConnectorError('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was already used for a different request`, { idempotencyKey: key });

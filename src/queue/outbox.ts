@@ -72,43 +72,43 @@ export class MemoryOutbox implements Outbox {
 
   async complete(sessionId: string, key: string, record: IdempotencyRecord): Promise<void> {
     await this.results.put(sessionId, key, record);
-    this.rows.delete(id(sessionId, key));
+    this.rows.delete(entryKey(sessionId, key));
   }
 
   async claim(entry: OutboxEntry): Promise<ClaimOutcome> {
-    const existing = this.rows.get(id(entry.sessionId, entry.key));
+    const existing = this.rows.get(entryKey(entry.sessionId, entry.key));
     if (existing) return { claimed: false, existing };
-    this.rows.set(id(entry.sessionId, entry.key), { ...entry, state: 'queued', updatedAt: entry.acceptedAt });
+    this.rows.set(entryKey(entry.sessionId, entry.key), { ...entry, state: 'queued', updatedAt: entry.acceptedAt });
     return { claimed: true };
   }
 
   async retake(entry: OutboxEntry): Promise<boolean> {
-    if (this.rows.get(id(entry.sessionId, entry.key))?.state !== 'failed') return false;
-    this.rows.set(id(entry.sessionId, entry.key), { ...entry, state: 'queued', updatedAt: entry.acceptedAt });
+    if (this.rows.get(entryKey(entry.sessionId, entry.key))?.state !== 'failed') return false;
+    this.rows.set(entryKey(entry.sessionId, entry.key), { ...entry, state: 'queued', updatedAt: entry.acceptedAt });
     return true;
   }
 
   async fail(sessionId: string, key: string, failure: OutboxFailure): Promise<void> {
-    const row = this.rows.get(id(sessionId, key));
-    if (row) this.rows.set(id(sessionId, key), { ...row, state: 'failed', error: failure });
+    const row = this.rows.get(entryKey(sessionId, key));
+    if (row) this.rows.set(entryKey(sessionId, key), { ...row, state: 'failed', error: failure });
   }
 
   async amend(sessionId: string, key: string, params: OutboxEntry['params']): Promise<boolean> {
-    const row = this.rows.get(id(sessionId, key));
+    const row = this.rows.get(entryKey(sessionId, key));
     if (row?.state !== 'queued') return false;
-    this.rows.set(id(sessionId, key), { ...row, params });
+    this.rows.set(entryKey(sessionId, key), { ...row, params });
     return true;
   }
 
   async withdraw(sessionId: string, key: string, failure: OutboxFailure): Promise<boolean> {
-    const row = this.rows.get(id(sessionId, key));
+    const row = this.rows.get(entryKey(sessionId, key));
     if (row?.state !== 'queued') return false;
-    this.rows.set(id(sessionId, key), { ...row, state: 'failed', error: failure });
+    this.rows.set(entryKey(sessionId, key), { ...row, state: 'failed', error: failure });
     return true;
   }
 
   async get(sessionId: string, key: string): Promise<OutboxRow | undefined> {
-    return this.rows.get(id(sessionId, key));
+    return this.rows.get(entryKey(sessionId, key));
   }
 
   async byMessage(sessionId: string, messageId: string): Promise<OutboxRow | undefined> {
@@ -122,6 +122,7 @@ export class MemoryOutbox implements Outbox {
   }
 }
 
-function id(sessionId: string, key: string): string {
+/** One string for an entry's (session, key): the outbox's own map and the queue's attempts use it. */
+export function entryKey(sessionId: string, key: string): string {
   return `${sessionId}\0${key}`;
 }

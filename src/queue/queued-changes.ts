@@ -1,15 +1,12 @@
-import type { ActionParams } from '../domain/actions.js';
+import { messageSendingActions, type ActionParams } from '../domain/actions.js';
 import { normalizeChat } from '../domain/chat.js';
 import type { Clock } from '../domain/clock.js';
 import { ConnectorError } from '../domain/errors.js';
 import type { ActionResult } from '../domain/result.js';
-import type { Outbox, OutboxEntry, OutboxRow } from './outbox.js';
+import { entryKey, type Outbox, type OutboxEntry, type OutboxRow } from './outbox.js';
 
 /** What a change does to a message still waiting its turn: new params, or nothing sent at all. */
 type Override = { params: OutboxEntry['params'] } | { withdrawn: true };
-
-/** Actions that send a message another action may change before it leaves. */
-const sends = new Set<OutboxEntry['action']>(['sendMessage', 'sendLocation', 'sendContact', 'forwardMessage']);
 
 /**
  * Edits and deletions of messages that are still queued (accepted, not yet handed to WhatsApp):
@@ -42,9 +39,9 @@ export class QueuedChanges {
     const target = targetOf(params);
     if (!target) return undefined;
     const row = await this.outbox.byMessage(change.sessionId, target.id);
-    if (!row || row.state !== 'queued' || !sends.has(row.action)) return undefined;
+    if (!row || row.state !== 'queued' || !messageSendingActions.has(row.action)) return undefined;
     if (target.chat !== undefined && row.chat !== undefined && normalizeChat(target.chat).jid !== row.chat) return undefined;
-    const id = flightKey(row);
+    const id = entryKey(row.sessionId, row.key);
     if (this.started.has(id)) return undefined;
     if (change.action === 'editMessage') {
       // Only a text (or a caption) can be edited, as once it is sent.
@@ -73,7 +70,7 @@ export class QueuedChanges {
    * is to be sent, or throws WITHDRAWN when a deletion came first.
    */
   start(entry: OutboxEntry): OutboxEntry {
-    const id = flightKey(entry);
+    const id = entryKey(entry.sessionId, entry.key);
     const override = this.overrides.get(id);
     this.overrides.delete(id);
     if (override && 'withdrawn' in override) throw withdrawnError(entry);
@@ -83,7 +80,7 @@ export class QueuedChanges {
 
   /** The send's outcome is recorded (its result, or its failure): changes find it done from now on. */
   finish(entry: OutboxEntry): void {
-    const id = flightKey(entry);
+    const id = entryKey(entry.sessionId, entry.key);
     this.started.delete(id);
     // A withdrawn send whose caller stopped waiting never reached `start`.
     this.overrides.delete(id);
@@ -110,8 +107,4 @@ function targetOf(params: ActionParams['editMessage'] | ActionParams['deleteMess
   if (typeof message === 'string') return { id: message, ...(params.chat ? { chat: params.chat } : {}) };
   const chat = message.chat ?? params.chat;
   return { id: message.id, ...(chat ? { chat } : {}) };
-}
-
-function flightKey(entry: Pick<OutboxEntry, 'sessionId' | 'key'>): string {
-  return `${entry.sessionId}\0${entry.key}`;
 }

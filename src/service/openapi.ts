@@ -132,10 +132,11 @@ export function withEventWebhooks<D extends object>(document: D): D {
   const signature = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } }));
   const schemas: Record<string, unknown> = { ...components?.schemas };
   // The events' named parts go with the document's other schemas, referred to from there.
+  const pointHere = (json: unknown): unknown => JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/'));
   const hoist = (json: Record<string, unknown>): unknown => {
     const { $defs, $schema: _dialect, ...rest } = json as { $defs?: Record<string, unknown>; $schema?: string };
-    for (const [name, definition] of Object.entries($defs ?? {})) schemas[name] ??= definition;
-    return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/'));
+    for (const [name, definition] of Object.entries($defs ?? {})) schemas[name] ??= pointHere(definition);
+    return pointHere(rest);
   };
   const webhooks = Object.fromEntries(
     connectorEventSchema.options.map((schema) => {
@@ -156,6 +157,5 @@ export function withEventWebhooks<D extends object>(document: D): D {
       ];
     }),
   );
-  for (const [name, definition] of Object.entries(schemas)) schemas[name] = JSON.parse(JSON.stringify(definition).replaceAll('"#/$defs/', '"#/components/schemas/'));
   return { ...document, components: { ...components, schemas }, webhooks };
 }

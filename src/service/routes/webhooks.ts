@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { storableString } from '../../domain/text.js';
 import type { EventLog } from '../../events/event-log.js';
 import { connectorEventTypes } from '../../events/schemas.js';
-import type { WebhookService } from '../../events/webhooks.js';
+import { deliverySchema, webhookSchema, type WebhookService } from '../../events/webhooks.js';
 import type { AdminKeyHash } from '../admin-key.js';
 import { requireAdmin, requireToken } from '../auth.js';
 import type { SessionService } from '../sessions.js';
@@ -16,32 +16,6 @@ export interface WebhookRoutesOptions {
   sessions: SessionService;
   adminKeyHash: AdminKeyHash;
 }
-
-const webhookSchema = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    sessionId: z.string().nullable().describe('null: every session’s events'),
-    events: z.array(z.string()).describe('Event types it receives; ["*"] for all'),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Webhook' });
-
-const deliverySchema = z
-  .object({
-    id: z.string(),
-    eventId: z.string().describe('The webhook-id header of every attempt'),
-    eventType: z.string(),
-    chat: z.string().nullable(),
-    state: z.enum(['pending', 'delivered', 'failed']).describe('failed: given up after the retry period'),
-    attempts: z.number().int(),
-    lastStatus: z.number().int().nullable().describe('The endpoint’s last HTTP status; null when it did not answer'),
-    lastError: z.string().nullable(),
-    nextAttemptAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'WebhookDelivery' });
 
 const webhookId = z.object({ id: storableString().min(1).max(64) });
 const tags = ['events'];

@@ -1,8 +1,7 @@
 import { normalizeChat } from '../../../domain/chat.js';
 import type { Clock } from '../../../domain/clock.js';
 import { ConnectorError, toConnectorError } from '../../../domain/errors.js';
-import { evaluateProperties } from '../../../component/evaluate-properties.js';
-import type { ComponentProperties } from '../../../component/properties.js';
+import { evaluateChat } from '../../../component/evaluate-properties.js';
 import { isTemplate, renderTemplate, toText } from '../../../expressions/index.js';
 import type { BpmnActivity, ExecuteMessage, ServiceCallback } from '../bpmn-shapes.js';
 import { processData } from '../process-data.js';
@@ -73,5 +72,5 @@ function connectionOf(written: string | undefined, data: Record<string, unknown>
 /** The chat as the WhatsApp task reads it: a chat written out is taken as is, else it is an expression. */
 function chatOf(written: string | undefined, data: Record<string, unknown>): string {
   if (written === undefined || written.trim() === '') throw new ConnectorError('VALIDATION_ERROR', '<wa:awaitReply> needs a chat', { field: 'chat' });
-  return toText(evaluateProperties({ action: 'sendMessage', chat: written } as ComponentProperties, data).chat);
+  return toText(evaluateChat(written, data));
 }
