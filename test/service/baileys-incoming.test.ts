@@ -65,7 +65,7 @@ describe('messages a client sends reach the session', () => {
     const reply = await call<{ id: string; replyTo: unknown }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Yes, bring it along', replyTo: question.id } });
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     assert.deepEqual(reply.body.replyTo, { chat: annaJid, id: question.id, fromMe: false });
-    const seen = await whatsapp.emulator.inbox.waitFor((message) => message.id === reply.body.id && message.device === 0);
+    const seen = await whatsapp.emulator.inbox.waitFor((message) => message.id === reply.body.id && message.recipient === anna && message.device === 0);
     assert.equal(seen.message.extendedTextMessage?.contextInfo?.stanzaId, question.id);
     const reaction = await call(service.url, 'POST', '/v1/actions/sendReaction', { token, body: { message: question.id, chat: `+${anna}`, emoji: '👌' } });
     assert.equal(reaction.status, 200, JSON.stringify(reaction.body));
@@ -172,7 +172,7 @@ describe('on a webhook and the event stream', () => {
         await fromAnna({ protocolMessage: { key, type: proto.Message.ProtocolMessage.Type.REVOKE } }),
       ];
       const sent = await call<{ id: string }>(service.url, 'POST', '/v1/actions/sendMessage', { token, body: { chat: `+${anna}`, text: 'Yes, it is free' } });
-      const copy = await whatsapp.emulator.inbox.waitFor((message) => message.id === sent.body.id && message.device === 0);
+      const copy = await whatsapp.emulator.inbox.waitFor((message) => message.id === sent.body.id && message.recipient === anna && message.device === 0);
       await sendReceipt(whatsapp.emulator, copy, 'delivery');
       await sendReceipt(whatsapp.emulator, copy, 'read');
 
