@@ -11,6 +11,8 @@ import { systemClock } from '../../domain/clock.js';
 export interface WhatsAppExtensionOptions extends TaskServiceOptions {
   /** Where tasks carrying `<wa:awaitReply>` wait for a client's message (see `feedReplies`). */
   replies?: ReplyWaits;
+  /** Told each time a `<wa:awaitReply>` task begins to wait (a host saves the state then). */
+  onWaiting?: () => void;
 }
 
 /** The elements that may carry `<wa:task>`: bpmn-engine runs both as service tasks. */
@@ -69,7 +71,7 @@ function installAwaitReply(activity: BpmnActivity, declaration: AwaitReplyDeclar
   const clock = options.clock ?? systemClock;
   activity.behaviour.Service = class extends AwaitReplyService {
     constructor() {
-      super(activity, declaration, { replies: replies!, clock });
+      super(activity, declaration, { replies: replies!, clock, ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}) });
     }
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Engine, type BpmnEngineOptions } from 'bpmn-engine';
+import { Engine, type BpmnEngineOptions, type Execution } from 'bpmn-engine';
 import type { ActionGateway } from '../../component/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { isErrorCode, type ErrorInfo } from '../../domain/errors.js';
@@ -25,6 +25,8 @@ export interface CreateEngineOptions {
   clock?: Clock;
   /** Where `<wa:awaitReply>` tasks wait for a client's message (fed by `feedReplies`). */
   replies?: ReplyWaits;
+  /** Told each time a `<wa:awaitReply>` task begins to wait (see `WaitingProcesses`). */
+  onWaiting?: () => void;
 }
 
 export type RunProcessOptions = CreateEngineOptions;
@@ -46,11 +48,19 @@ export type ProcessRun =
  * @example const run = await runProcess(xml, { gateway, variables: { allValues: appointment } });
  * // { status: 'completed', processInstanceId, output: { reminder: { action: 'sendMessage', id, chat, … } } }
  */
-export async function runProcess(source: string, options: RunProcessOptions): Promise<ProcessRun> {
+export function runProcess(source: string, options: RunProcessOptions): Promise<ProcessRun> {
   const engine = createEngine(source, options);
+  return runToEnd(engine, () => engine.execute());
+}
+
+/**
+ * Drives an engine to its end from `begin` (`execute()` of a new engine, or `resume()` of one
+ * recovered from saved state) and answers how it ended, as `runProcess` does.
+ */
+export async function runToEnd(engine: Engine, begin: () => Promise<Execution>): Promise<ProcessRun> {
   const processInstanceId = engine.environment.variables[processInstanceIdVariable] as string;
   const ended = engine.waitFor('end');
-  const execution = await engine.execute();
+  const execution = await begin();
   // A process that fails at once may leave no execution to read the output from.
   const output = () => ({ ...((execution as typeof execution | undefined)?.environment?.output ?? engine.environment.output ?? {}) as Record<string, unknown> });
   try {
@@ -72,7 +82,8 @@ export async function runProcess(source: string, options: RunProcessOptions): Pr
  * createEngine(xml, { gateway }).recover(state).resume(); // same idempotency keys: sends nothing twice
  */
 export function createEngine(source: string, options: CreateEngineOptions): Engine {
-  const extension = whatsAppExtension({ gateway: options.gateway, ...(options.clock ? { clock: options.clock } : {}), ...(options.replies ? { replies: options.replies } : {}) });
+  const { gateway, clock, replies, onWaiting } = options;
+  const extension = whatsAppExtension({ gateway, ...(clock ? { clock } : {}), ...(replies ? { replies } : {}), ...(onWaiting ? { onWaiting } : {}) });
   return new Engine({
     name: options.name ?? 'whatsapp-process',
     source,

@@ -18,12 +18,22 @@ export interface AwaitReplyDeclaration {
 export interface AwaitReplyOptions {
   replies: ReplyWaits;
   clock: Pick<Clock, 'now'>;
+  /** Told each time the task begins to wait, so a host can save the process's state then. */
+  onWaiting?: () => void;
 }
+
+/**
+ * The process variable that holds when each waiting task began to wait (by execution id). It is
+ * saved with the process's state, so a recovered wait still takes a reply written while the host
+ * was down, and no message from before the wait began.
+ */
+export const waitingSinceVariable = 'waWaitingSince';
 
 /**
  * A task that waits for the client's next message in a chat and completes with it (into
  * `resultVariable`); a timer boundary event on it is the "no answer" exit (its `discard` gives the
- * wait up). Recovered from saved state, the task waits again from the moment it resumes.
+ * wait up). Recovered from saved state, the task waits again for a message written since it first
+ * began to wait.
  */
 export class AwaitReplyService {
   private cancel: (() => void) | undefined;
@@ -39,8 +49,15 @@ export class AwaitReplyService {
       const data = processData(this.activity, message);
       const connection = connectionOf(this.declaration.connection, data);
       const chat = normalizeChat(chatOf(this.declaration.chat, data)).jid;
-      this.cancel = this.options.replies.wait(connection, chat, this.options.clock.now(), (reply) => {
+      const { variables } = this.activity.environment;
+      const waitingSince = { ...(variables[waitingSinceVariable] as Record<string, number> | undefined) };
+      const { executionId } = message.content;
+      const since = waitingSince[executionId] ?? this.options.clock.now();
+      variables[waitingSinceVariable] = { ...waitingSince, [executionId]: since };
+      this.cancel = this.options.replies.wait(connection, chat, since, (reply) => {
         this.cancel = undefined;
+        const { [executionId]: _done, ...others } = variables[waitingSinceVariable] as Record<string, number>;
+        variables[waitingSinceVariable] = others;
         const name = this.declaration.resultVariable;
         if (name) {
           this.activity.environment.variables[name] = reply;
@@ -48,6 +65,7 @@ export class AwaitReplyService {
         }
         callback(null, reply);
       });
+      this.options.onWaiting?.();
     } catch (error) {
       callback(new WhatsAppTaskError(toConnectorError(error).toJSON()));
     }

@@ -1,3 +1,4 @@
 export { AwaitReplyService, type AwaitReplyDeclaration, type AwaitReplyOptions } from './await-service.js';
 export { ReplyWaits, type Reply } from './reply-waits.js';
 export { feedReplies, type ReplySource } from './feed.js';
+export { WaitingProcesses, type ProcessStateStore, type WaitingProcessesOptions } from './waiting-processes.js';
