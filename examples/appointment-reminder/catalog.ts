@@ -1,5 +1,9 @@
 import Database from 'better-sqlite3';
+import type { ProcessStateStore } from '../../src/adapters/bpmn-engine/index.js';
 import type { TickLedger } from '../../src/adapters/schedule/index.js';
+
+/** What the client answered to the reminder: 1, 2, or nothing within 12 hours. */
+export type ClientAnswer = 'confirmed' | 'cancelled' | 'no answer';
 
 /** A record of the catalog "Appointments", as the scenario reads it (`allValues`). */
 export interface Appointment {
@@ -18,6 +22,8 @@ export interface Appointment {
   reminderMessageId: string | null;
   /** Why a reminder cannot be sent (no WhatsApp account, a wrong number); not tried again. */
   reminderError: string | null;
+  /** The client's answer to the reminder; null while none came and the 12 hours are not over. */
+  answer: ClientAnswer | null;
 }
 
 export type NewAppointment = Pick<Appointment, 'clientName' | 'clientPhone' | 'appointmentDate' | 'appointmentTime' | 'specialistName' | 'startsAt'>;
@@ -44,9 +50,11 @@ export class AppointmentCatalog {
         starts_at integer not null,
         reminded_at integer,
         reminder_message_id text,
-        reminder_error text
+        reminder_error text,
+        answer text
       );
       create table if not exists schedule_ticks (scenario text primary key, last_tick integer not null);
+      create table if not exists waiting_processes (process_instance_id text primary key, state text not null);
     `);
   }
 
@@ -97,6 +105,23 @@ export class AppointmentCatalog {
     })();
   }
 
+  /** The client's answer; the first one recorded stands. */
+  markAnswer(id: number, answer: ClientAnswer): void {
+    this.db.prepare('update appointments set answer = ? where id = ? and answer is null').run(answer, id);
+  }
+
+  /** The states of the confirmation processes waiting for a client's answer (see `WaitingProcesses`). */
+  waitingProcesses(): ProcessStateStore {
+    const save = this.db.prepare('insert into waiting_processes (process_instance_id, state) values (?, ?) on conflict (process_instance_id) do update set state = excluded.state');
+    const remove = this.db.prepare('delete from waiting_processes where process_instance_id = ?');
+    const list = this.db.prepare('select process_instance_id as processInstanceId, state from waiting_processes');
+    return {
+      save: async (id, state) => void save.run(id, state),
+      remove: async (id) => void remove.run(id),
+      list: async () => list.all() as { processInstanceId: string; state: string }[],
+    };
+  }
+
   markFailed(id: number, error: string): void {
     this.db.prepare('update appointments set reminder_error = ? where id = ? and reminded_at is null').run(error, id);
   }
@@ -127,6 +152,7 @@ interface Row {
   reminded_at: number | null;
   reminder_message_id: string | null;
   reminder_error: string | null;
+  answer: ClientAnswer | null;
 }
 
 function toAppointment(row: Row): Appointment {
@@ -141,5 +167,6 @@ function toAppointment(row: Row): Appointment {
     remindedAt: row.reminded_at,
     reminderMessageId: row.reminder_message_id,
     reminderError: row.reminder_error,
+    answer: row.answer,
   };
 }

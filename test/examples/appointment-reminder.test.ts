@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { httpGateway, type ActionGateway } from '../../src/component/index.js';
+import { feedReplies, ReplyWaits, streamedReplies } from '../../src/adapters/bpmn-engine/index.js';
 import { AppointmentCatalog, type NewAppointment } from '../../examples/appointment-reminder/catalog.js';
+import { confirmations } from '../../examples/appointment-reminder/confirmation.js';
 import { reminderScenario } from '../../examples/appointment-reminder/scenario.js';
 import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
@@ -66,7 +68,7 @@ test('reminds each client due in 24 h exactly once, also when the host dies midw
     assert.equal(seen.length, 1, `${appointmentDue.clientName} got one reminder`);
     assert.equal(
       seen[0]?.text,
-      `Добрый день, ${appointmentDue.clientName}! Напоминаем о вашей записи на завтра, 03.03.2026, в ${appointmentDue.appointmentTime}. Специалист: Иванова Мария Петровна. Будем ждать вас!`,
+      `Добрый день, ${appointmentDue.clientName}! Напоминаем о вашей записи на завтра, 03.03.2026, в ${appointmentDue.appointmentTime}. Специалист: Иванова Мария Петровна. Будем ждать вас! Ответьте 1, чтобы подтвердить запись, или 2, чтобы отменить.`,
     );
   }
   assert.deepEqual(await messagesTo(later.clientPhone), [], 'not due yet');
@@ -116,5 +118,57 @@ test('a large round goes as a batch; a batch with a client without WhatsApp goes
   const asked = (a: { id: number }) => keys.filter((key) => key === `appointment-reminder:${a.id}`).length;
   assert.deepEqual([noAccount, ...due].map(asked), [2, 2, 2, 1, 1, 1], 'the first round was asked for twice (as a batch, then one by one), the second once');
   assert.deepEqual(catalog.all().filter((a) => a.id !== noAccount.id).map((a) => a.remindedAt !== null), [true, true, true, true, true]);
+  catalog.close();
+});
+
+/** The clients' answers as the process hears them: the connection's event stream, fed to the waiting instances. */
+async function answersFeed(token: string, after?: number) {
+  const replies = new ReplyWaits();
+  const stream = streamedReplies({ baseUrl: service.url, token, ...(after !== undefined ? { after } : {}) });
+  const stop = feedReplies(stream, replies);
+  await stream.ready();
+  return { replies, stream, stop };
+}
+
+test('the clients answer the reminder: 1 confirms, 2 cancels, anything else is waited past, 12 h of silence is no answer; a restart while they wait loses none', async () => {
+  const catalog = new AppointmentCatalog(join(tempDir(), 'catalog.db'));
+  const clinicPhone = '+79000000003';
+  const clinic = await linkPhone(service, clinicPhone);
+  const [confirming, cancelling, unsure, silent] = [21, 22, 23, 24].map((n) => catalog.add(appointment(n, 3 * hour)));
+  const gateway = httpGateway({ baseUrl: service.url });
+  const answers: string[] = [];
+  const onAnswer = (a: { id: number }, answer: string) => answers.push(`${a.id}:${answer}`);
+
+  let feed = await answersFeed(clinic.token);
+  let host = confirmations({ catalog, gateway, replies: feed.replies, clock: service.clock, onAnswer });
+  const run = reminderScenario({ catalog, gateway, connection: clinic.token, clock: service.clock, onReminder: (a) => void host.ask(clinic.token, a) });
+  assert.equal((await run()).status, 'completed');
+  await eventually(() => feed.replies.size === 4, 'every client’s confirmation to wait');
+  await host.idle();
+
+  // The host restarts while all four wait: its processes stop, their states stay in the catalog's database.
+  await host.stop();
+  feed.stop();
+  feed = await answersFeed(clinic.token, feed.stream.lastEventId);
+  host = confirmations({ catalog, gateway, replies: feed.replies, clock: service.clock, onAnswer });
+  assert.equal((await host.recover()).length, 4, 'each waiting process recovered');
+  await eventually(() => feed.replies.size === 4, 'the recovered processes to wait again');
+
+  const reply = (from: string, text: string) => call(service.url, 'POST', '/v1/sandbox/messages', { body: { from, to: clinicPhone, text } });
+  await reply(confirming!.clientPhone, '1');
+  await reply(cancelling!.clientPhone, '2, не смогу прийти');
+  await reply(unsure!.clientPhone, 'А можно перенести?');
+  await eventually(() => catalog.get(cancelling!.id)?.answer === 'cancelled' && catalog.get(confirming!.id)?.answer === 'confirmed', 'the answers 1 and 2 recorded');
+  await eventually(() => feed.replies.size === 2, 'the unclear answer waited past');
+  await reply(unsure!.clientPhone, '1');
+  await eventually(() => catalog.get(unsure!.id)?.answer === 'confirmed', 'the second answer recorded');
+
+  service.clock.advance(12 * hour);
+  await eventually(() => catalog.get(silent!.id)?.answer === 'no answer', 'the silent client marked no answer');
+  assert.deepEqual(answers.sort(), [`${confirming!.id}:confirmed`, `${cancelling!.id}:cancelled`, `${unsure!.id}:confirmed`, `${silent!.id}:no answer`].sort());
+  await eventually(() => host.waiting === 0, 'every confirmation ended');
+  await host.idle();
+  assert.equal((await catalog.waitingProcesses().list()).length, 0, 'no state left behind');
+  feed.stop();
   catalog.close();
 });

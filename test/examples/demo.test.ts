@@ -43,7 +43,7 @@ test('npm run demo -- --keep: each reminder is one sentence per name, and /sandb
     const reminders = [...output.matchAll(/«(.*)»/g)].map((match) => match[1] ?? '');
     assert.equal(reminders.length, 10, output);
     for (const text of reminders) {
-      assert.match(text, /^Добрый день, .+! Напоминаем о вашей записи на завтра, \d\d\.\d\d\.\d{4}, в \d\d:\d\d\. Специалист: [^.]+\. Будем ждать вас!$/);
+      assert.match(text, /^Добрый день, .+! Напоминаем о вашей записи на завтра, \d\d\.\d\d\.\d{4}, в \d\d:\d\d\. Специалист: [^.]+\. Будем ждать вас! Ответьте 1, чтобы подтвердить запись, или 2, чтобы отменить\.$/);
     }
     assert.match(output, /each client reminded exactly once/);
 

@@ -71,7 +71,7 @@ describe('a process that waits for a reply', () => {
     const replies = new ReplyWaits();
     feedReplies(sandbox.engine, replies);
     const running = runProcess(askProcess('receiveTask'), { gateway: { perform: () => Promise.reject(new Error('none')) }, replies, clock: sandbox.clock, variables: { connection: sandbox.sessionId, allValues: { clientPhone: client } } });
-    for (let tick = 0; replies.size < 1 && tick < 10_000; tick += 1) await new Promise((resolve) => setImmediate(resolve));
+    await until(() => replies.size === 1, 'the receive task waits');
     sandbox.clock.advance(12 * 3_600_000);
     const run = await running;
     assert.equal(run.status, 'completed');
@@ -81,7 +81,7 @@ describe('a process that waits for a reply', () => {
     assert.equal(replies.size, 0);
   });
 
-  test('200 processes wait, the host restarts: each recovered process gets its own client’s reply, a reply written while it was down too, and the timer keeps its deadline', async (t) => {
+  test('200 processes wait in receive tasks, the host restarts: each recovered process gets its own client’s reply, a reply written while it was down too, and the timer keeps its deadline', async (t) => {
     const phones = Object.fromEntries(Array.from({ length: 200 }, (_, n) => [phoneOf(n), {}]));
     const sandbox = await linkedSandbox({ phones });
     // bpmn-engine saves a timer's deadline on the wall clock and measures what is left of it on
@@ -95,7 +95,7 @@ describe('a process that waits for a reply', () => {
     const gateway = { perform: () => Promise.reject(new Error('no sends here')) };
     const before = new ReplyWaits();
     const stopFeed = feedReplies(sandbox.engine, before);
-    const first = new WaitingProcesses({ source: askProcess(), store, replies: before, gateway, clock: sandbox.clock });
+    const first = new WaitingProcesses({ source: askProcess('receiveTask'), store, replies: before, gateway, clock: sandbox.clock });
     for (let n = 0; n < 200; n += 1) void first.start({ connection: sandbox.sessionId, allValues: { clientPhone: phoneOf(n) } }, `visit-${n}`);
     await until(() => before.size === 200, 'every process waits');
     await first.idle();
@@ -104,6 +104,7 @@ describe('a process that waits for a reply', () => {
     // The host goes down: its engines stop, nothing hears the session.
     await first.stop();
     stopFeed();
+    assert.equal(before.size, 0, 'a stopped process waits no more');
     advance(6 * 3_600_000);
     const early = 7; // one client answered while the host was down: WhatsApp hands it over when the session reconnects
     const held: Reply[] = [];
@@ -113,7 +114,7 @@ describe('a process that waits for a reply', () => {
 
     const after = new ReplyWaits();
     feedReplies(sandbox.engine, after);
-    const second = new WaitingProcesses({ source: askProcess(), store, replies: after, gateway, clock: sandbox.clock });
+    const second = new WaitingProcesses({ source: askProcess('receiveTask'), store, replies: after, gateway, clock: sandbox.clock });
     const runs = await second.recover();
     assert.equal(runs.length, 200);
     await until(() => after.size === 200, 'every recovered process waits again');

@@ -6,6 +6,7 @@ import { findTaskDeclaration } from './task-declaration.js';
 import { WhatsAppTaskService, type TaskServiceOptions } from './task-service.js';
 import { AwaitReplyService, type AwaitReplyDeclaration } from './await-reply/await-service.js';
 import type { ReplyWaits } from './await-reply/reply-waits.js';
+import { installReceiveWait } from './await-reply/receive-task.js';
 import { systemClock } from '../../domain/clock.js';
 
 export interface WhatsAppExtensionOptions extends TaskServiceOptions {
@@ -68,10 +69,12 @@ function installAwaitReply(activity: BpmnActivity, declaration: AwaitReplyDeclar
   }
   const { replies } = options;
   if (!replies) throw new ConnectorError('VALIDATION_ERROR', `${activity.id} waits for a reply, but the engine was made without a reply feed (createEngine's replies)`, { elementId: activity.id });
-  const clock = options.clock ?? systemClock;
+  const waitOptions = { replies, clock: options.clock ?? systemClock, ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}) };
+  // bpmn-engine's receive task waits by itself (it runs no service); a service task waits in ours.
+  if (activity.type === 'bpmn:ReceiveTask') return installReceiveWait(activity, declaration, waitOptions);
   activity.behaviour.Service = class extends AwaitReplyService {
     constructor() {
-      super(activity, declaration, { replies: replies!, clock, ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}) });
+      super(activity, declaration, waitOptions);
     }
   };
 }

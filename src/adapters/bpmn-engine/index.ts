@@ -5,4 +5,4 @@ export { findTaskDeclaration, toComponentProperties, type TaskDeclaration } from
 export { WhatsAppTaskError } from './task-service.js';
 export { processInstanceIdVariable } from './idempotency-key.js';
 export { clockTimers } from './clock-timers.js';
-export { AwaitReplyService, feedReplies, ReplyWaits, WaitingProcesses, type ProcessStateStore, type Reply, type ReplySource, type WaitingProcessesOptions } from './await-reply/index.js';
+export { AwaitReplyService, feedReplies, ReplyWaits, WaitingProcesses, streamedReplies, type StreamedReplies, type ProcessStateStore, type Reply, type ReplySource, type WaitingProcessesOptions } from './await-reply/index.js';

@@ -6,7 +6,7 @@ import { isTemplate, renderTemplate, toText } from '../../../expressions/index.j
 import type { BpmnActivity, ExecuteMessage, ServiceCallback } from '../bpmn-shapes.js';
 import { processData } from '../process-data.js';
 import { WhatsAppTaskError } from '../task-service.js';
-import type { ReplyWaits } from './reply-waits.js';
+import type { Reply, ReplyWaits } from './reply-waits.js';
 
 /** A `<wa:awaitReply connection="…" chat="…" resultVariable="reply"/>` as written. */
 export interface AwaitReplyDeclaration {
@@ -30,10 +30,38 @@ export interface AwaitReplyOptions {
 export const waitingSinceVariable = 'waWaitingSince';
 
 /**
- * A task that waits for the client's next message in a chat and completes with it (into
+ * Begins one wait of a `<wa:awaitReply>` task (an execution of it, by `executionId`): `onReply`
+ * hears the client's message, already put into `resultVariable`. Returns the function that gives
+ * the wait up. Throws a ConnectorError when the declaration cannot name a connection and a chat.
+ * A wait recovered from saved state keeps the time it first began.
+ */
+export function beginWait(activity: BpmnActivity, declaration: AwaitReplyDeclaration, options: AwaitReplyOptions, message: ExecuteMessage, onReply: (reply: Reply) => void): () => void {
+  const data = processData(activity, message);
+  const connection = connectionOf(declaration.connection, data);
+  const chat = normalizeChat(chatOf(declaration.chat, data)).jid;
+  const { variables, output } = activity.environment;
+  const waitingSince = { ...(variables[waitingSinceVariable] as Record<string, number> | undefined) };
+  const { executionId } = message.content;
+  const since = waitingSince[executionId] ?? options.clock.now();
+  variables[waitingSinceVariable] = { ...waitingSince, [executionId]: since };
+  const cancel = options.replies.wait(connection, chat, since, (reply) => {
+    const { [executionId]: _done, ...others } = variables[waitingSinceVariable] as Record<string, number>;
+    variables[waitingSinceVariable] = others;
+    const name = declaration.resultVariable;
+    if (name) {
+      variables[name] = reply;
+      output[name] = reply;
+    }
+    onReply(reply);
+  });
+  options.onWaiting?.();
+  return cancel;
+}
+
+/**
+ * A service task that waits for the client's next message in a chat and completes with it (into
  * `resultVariable`); a timer boundary event on it is the "no answer" exit (its `discard` gives the
- * wait up). Recovered from saved state, the task waits again for a message written since it first
- * began to wait.
+ * wait up).
  */
 export class AwaitReplyService {
   private cancel: (() => void) | undefined;
@@ -46,26 +74,10 @@ export class AwaitReplyService {
 
   execute(message: ExecuteMessage, callback: ServiceCallback): void {
     try {
-      const data = processData(this.activity, message);
-      const connection = connectionOf(this.declaration.connection, data);
-      const chat = normalizeChat(chatOf(this.declaration.chat, data)).jid;
-      const { variables } = this.activity.environment;
-      const waitingSince = { ...(variables[waitingSinceVariable] as Record<string, number> | undefined) };
-      const { executionId } = message.content;
-      const since = waitingSince[executionId] ?? this.options.clock.now();
-      variables[waitingSinceVariable] = { ...waitingSince, [executionId]: since };
-      this.cancel = this.options.replies.wait(connection, chat, since, (reply) => {
+      this.cancel = beginWait(this.activity, this.declaration, this.options, message, (reply) => {
         this.cancel = undefined;
-        const { [executionId]: _done, ...others } = variables[waitingSinceVariable] as Record<string, number>;
-        variables[waitingSinceVariable] = others;
-        const name = this.declaration.resultVariable;
-        if (name) {
-          this.activity.environment.variables[name] = reply;
-          this.activity.environment.output[name] = reply;
-        }
         callback(null, reply);
       });
-      this.options.onWaiting?.();
     } catch (error) {
       callback(new WhatsAppTaskError(toConnectorError(error).toJSON()));
     }
