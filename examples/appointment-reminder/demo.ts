@@ -2,18 +2,21 @@
  * `npm run demo`: the seed's worked example over one simulated day. Starts the connector service
  * in sandbox mode, links a virtual phone, fills the catalog with appointments over two days, and
  * lets the schedule start the reminder process every five minutes on an injected clock. Prints
- * each reminder, a progress bar and a summary. `npm run demo -- --keep` leaves the service (and its
+ * each reminder, a progress bar and a summary. A few virtual clients answer: "1" confirms, "2"
+ * cancels, the others stay silent and are marked "no answer" 12 hours after their reminder. `npm run demo -- --keep` leaves the service (and its
  * /sandbox page) running after the summary until Ctrl+C.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { feedReplies, ReplyWaits, streamedReplies } from '../../src/adapters/bpmn-engine/index.js';
 import { ScenarioScheduler } from '../../src/adapters/schedule/index.js';
 import { httpGateway } from '../../src/component/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { startService } from '../../src/service/server.js';
-import { AppointmentCatalog, type NewAppointment } from './catalog.js';
+import { AppointmentCatalog, type Appointment, type ClientAnswer, type NewAppointment } from './catalog.js';
+import { confirmations } from './confirmation.js';
 import { linkVirtualPhone } from './link-phone.js';
 import { reminderScenario, reminderSchedule } from './scenario.js';
 
@@ -51,6 +54,15 @@ function bar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round((done / total) * 100)).padStart(3)}%`;
 }
 
+/** What the virtual clients answer, by their place in the catalog: 1, 2, a question (waited past), or nothing. */
+const answerPlan = ['1', '2', '1', 'А можно перенести на четверг?', '1', undefined] as const;
+const answerNames: Record<ClientAnswer, string> = { confirmed: 'confirmed', cancelled: 'cancelled', 'no answer': 'no answer' };
+
+/** Waits a little wall time until `condition` holds: the event stream and the processes run beside the simulated clock. */
+async function settled(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition() && tries < 1_000; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 /** Resolves on Ctrl+C (or SIGTERM), so the service's pages can be looked at after the run. */
 function untilInterrupted(): Promise<void> {
   return new Promise((resolve) => {
@@ -80,12 +92,36 @@ async function main(keep: boolean): Promise<void> {
     console.log(`Schedule: "${reminderSchedule.cron}" in ${timeZone}; simulating 24 hours from ${dateText.format(start)} ${timeText.format(start)}.\n`);
 
     const sent: string[] = [];
+    const clinicPhone = '+79000000001';
+    // The clients' answers come back over the connection's event stream to the waiting confirmation processes.
+    const replies = new ReplyWaits();
+    const stream = streamedReplies({ baseUrl: service.url, token });
+    const stopFeed = feedReplies(stream, replies);
+    await stream.ready();
+    const gateway = httpGateway({ baseUrl: service.url });
+    const confirming = confirmations({
+      catalog,
+      gateway,
+      replies,
+      clock,
+      onAnswer: (appointment, answer) => sent.push(`${dateText.format(clock.now())} ${timeText.format(clock.now())}  ← ${appointment.clientName}: ${answerNames[answer]}`),
+    });
+    const toAnswer: Appointment[] = [];
+    const answerClients = async () => {
+      for (const appointment of toAnswer.splice(0)) {
+        const text = answerPlan[(appointment.id - 1) % answerPlan.length];
+        if (text === undefined) continue;
+        await fetch(`${service.url}/v1/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: appointment.clientPhone, to: clinicPhone, text }) });
+      }
+    };
     const run = reminderScenario({
       catalog,
-      gateway: httpGateway({ baseUrl: service.url }),
+      gateway,
       connection: token,
       clock,
       onReminder: (appointment, result) => {
+        void confirming.ask(token, appointment);
+        toAnswer.push(appointment);
         const line = `${dateText.format(clock.now())} ${timeText.format(clock.now())}  → ${appointment.clientName} (${appointment.clientPhone}), appointment ${appointment.appointmentDate} ${appointment.appointmentTime}\n      «${result.text ?? ''}»`;
         sent.push(line);
       },
@@ -105,31 +141,42 @@ async function main(keep: boolean): Promise<void> {
     });
     await scheduler.start();
 
-    const steps = day / (5 * minute);
+    // The day, then 12 hours more (the schedule stopped) for the last reminders' answers or silence.
+    const daySteps = day / (5 * minute);
+    const steps = (day + 12 * hour) / (5 * minute);
     for (let step = 1; step <= steps; step++) {
+      if (step === daySteps + 1) await scheduler.stop();
       clock.advance(5 * minute);
       await new Promise((resolve) => setImmediate(resolve));
       await scheduler.idle();
+      // A client answers once its confirmation waits (the processes run beside the simulated clock).
+      await settled(() => replies.size === confirming.waiting);
+      await answerClients();
       const clear = process.stdout.isTTY ? `\r${' '.repeat(60)}\r` : '';
       for (const line of sent.splice(0)) process.stdout.write(`${clear}${line}\n`);
       if (process.stdout.isTTY || step % 24 === 0 || step === steps) {
         process.stdout.write(`${process.stdout.isTTY ? '\r' : ''}${bar(step, steps)} ${timeText.format(clock.now())}${process.stdout.isTTY ? '' : '\n'}`);
       }
     }
-    await scheduler.stop();
+    await settled(() => confirming.waiting === 0);
+    stopFeed();
 
     const all = catalog.all();
     const reminded = all.filter((a) => a.remindedAt !== null);
-    const due = all.filter((a) => a.startsAt <= clock.now() + day);
-    const messages = (await (await fetch(`${service.url}/v1/sandbox/chats`)).json()) as { chats: { messageCount: number }[] };
-    const delivered = messages.chats.reduce((sum, chat) => sum + chat.messageCount, 0);
-    const once = messages.chats.every((chat) => chat.messageCount === 1);
+    const due = all.filter((a) => a.startsAt <= start + 2 * day); // due by the end of the simulated day
+    const seen = await Promise.all(reminded.map(async (a) => ((await (await fetch(`${service.url}/v1/sandbox/chats/${encodeURIComponent(a.clientPhone)}/messages`)).json()) as { messages: unknown[] }).messages.length));
+    const delivered = seen.reduce((sum, count) => sum + count, 0);
+    const once = seen.every((count) => count === 1);
+    console.log('\nAnswers:');
+    for (const a of reminded) console.log(`  ${a.clientName.padEnd(16)} ${a.appointmentDate} ${a.appointmentTime}  ${a.answer ?? 'waiting'}`);
+    const count = (answer: ClientAnswer) => reminded.filter((a) => a.answer === answer).length;
+    console.log(`Answers: ${count('confirmed')} confirmed, ${count('cancelled')} cancelled, ${count('no answer')} no answer, ${reminded.filter((a) => a.answer === null).length} still waiting.`);
     console.log(
       `\nSummary: ${runs} scheduled runs over 24 simulated hours; ${reminded.length} of ${all.length} appointments reminded ` +
-        `(${due.length} were due within the day; the rest are the day after), ${delivered} WhatsApp messages in ${messages.chats.length} chats, ` +
+        `(${due.length} were due within the day; the rest are the day after), ${delivered} reminders to ${seen.length} clients, ` +
         `${once ? 'each client reminded exactly once' : 'SOME CLIENT GOT MORE THAN ONE MESSAGE'}; ${((performance.now() - began) / 1000).toFixed(1)} s.`,
     );
-    if (!once || reminded.length !== due.length) process.exitCode = 1;
+    if (!once || reminded.length !== due.length || reminded.some((a) => a.answer === null)) process.exitCode = 1;
     if (keep) {
       console.log(`\nThe service stays up: chats at ${service.url}/sandbox. Press Ctrl+C to stop.`);
       await untilInterrupted();

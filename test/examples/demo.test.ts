@@ -24,7 +24,7 @@ test('the demo links its phone when the service says connected, even when that t
   }
 });
 
-test('npm run demo -- --keep: each reminder is one sentence per name, and /sandbox stays open until Ctrl+C', { timeout: 10 * 60_000 }, async () => {
+test('npm run demo -- --keep: each reminder is one sentence per name, the clients’ answers are recorded, and /sandbox stays open until Ctrl+C', { timeout: 10 * 60_000 }, async () => {
   const demo = spawn(process.execPath, ['--import', 'tsx', 'examples/appointment-reminder/demo.ts', '--keep'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -46,6 +46,9 @@ test('npm run demo -- --keep: each reminder is one sentence per name, and /sandb
       assert.match(text, /^Добрый день, .+! Напоминаем о вашей записи на завтра, \d\d\.\d\d\.\d{4}, в \d\d:\d\d\. Специалист: [^.]+\. Будем ждать вас! Ответьте 1, чтобы подтвердить запись, или 2, чтобы отменить\.$/);
     }
     assert.match(output, /each client reminded exactly once/);
+    // The virtual clients' plan: "1" from five, "2" from two, a question and silence from the rest.
+    assert.match(output, /Answers: 5 confirmed, 2 cancelled, 3 no answer, 0 still waiting\./);
+    assert.match(output, /← Борис Петров: cancelled/);
 
     const page = await fetch(kept);
     assert.equal(page.status, 200);
