@@ -4,6 +4,7 @@ import { actionJsonSchema, actionNames } from '../domain/actions.js';
 import { errorCodes } from '../domain/errors.js';
 import { formDescriptor, inLanguage, type Localized } from './descriptor.js';
 import { actionFields } from './evaluate-properties.js';
+import { whatsAppModdle } from '../adapters/bpmn-engine/schema.js';
 
 describe('the designer’s form descriptor', () => {
   const descriptor = formDescriptor();
@@ -102,6 +103,16 @@ describe('the designer’s form descriptor', () => {
     const error = descriptor.boundaryEvents.find((event) => event.type === 'error');
     assert.deepEqual(error?.codes, errorCodes);
     assert.ok(descriptor.boundaryEvents.some((event) => event.type === 'timeout' && event.label.ru === 'Таймаут'));
+  });
+
+  test('describes the task that waits for a reply with the attributes <wa:awaitReply> reads, and its "no answer" timer', () => {
+    const { waitForReply } = descriptor;
+    const attributes = (whatsAppModdle.types.find((type) => type.name === 'AwaitReply')?.properties ?? []).map((property) => property.name);
+    assert.deepEqual(waitForReply.fields.map((field) => field.name), attributes);
+    assert.deepEqual(waitForReply.fields.filter((field) => field.required).map((field) => field.name), ['connection', 'chat']);
+    assert.ok(waitForReply.elements.includes('receiveTask'));
+    assert.deepEqual(waitForReply.boundaryEvents.map((event) => [event.type, event.label.ru]), [['timer', 'Нет ответа']]);
+    for (const text of [waitForReply.label, waitForReply.help, ...waitForReply.fields.flatMap((field) => [field.label, field.help])]) assert.match(text.ru, /[а-яё]/i);
   });
 
   test('is plain JSON, the same on every call, and the caller’s own to change', () => {

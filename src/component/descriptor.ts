@@ -3,6 +3,7 @@ import { errorCodes, type ErrorCode } from '../domain/errors.js';
 import { limits } from '../domain/limits.js';
 import { actionFields } from './evaluate-properties.js';
 import { defaultTimeoutMs, maxTimeoutMs } from './properties.js';
+import { waitForReply, type WaitForReplyDescriptor } from './wait-descriptor.js';
 
 /** Help text in the languages the designer shows. */
 export interface Localized {
@@ -64,6 +65,8 @@ export interface FormDescriptor {
   fields: FieldDescriptor[];
   actions: ActionDescriptor[];
   boundaryEvents: BoundaryEventDescriptor[];
+  /** The companion task that waits for the client's reply (`<wa:awaitReply>`). */
+  waitForReply: WaitForReplyDescriptor;
 }
 
 const actionTexts: Record<ActionName, { label: Localized; help: Localized }> = {
@@ -293,6 +296,7 @@ export function formDescriptor(): FormDescriptor {
         help: { en: 'Leaves the task after its time limit (error code TIMEOUT).', ru: 'Выход из компонента по истечении ограничения времени (код ошибки TIMEOUT).' },
       },
     ],
+    waitForReply,
   };
   // Texts and options above are shared module data; a caller may change what it gets.
   return structuredClone(descriptor);
