@@ -143,4 +143,43 @@ describe('three node processes', { skip: skipPostgres || skipRedis }, () => {
     );
     assert.deepEqual(overlaps, [], 'no device had two live sockets at once');
   });
+
+  // todo: 0 lost, but 4-12 of 250-520 messages decrypted twice in three runs, all around a session's move between nodes.
+  test('a rolling restart of all three nodes under a steady send load: 0 lost, 0 doubled, no device with two sockets', { todo: 'messages in flight at a session move are decrypted twice', timeout: 300_000 }, async () => {
+    assert.equal(sessions.length, sessionCount, 'the sessions are linked');
+    // The node the test above killed comes back first, under its own name.
+    for (const [index, node] of nodes.entries()) if (node.cli.child.exitCode !== null || node.cli.child.signalCode !== null) nodes[index] = await startNode(node.nodeId, setting);
+    await eventually(async () => Object.values(spread(await ownersOf(database, setting.cluster, ids()))).join() === '10,10,10', 'the sessions spread over the three nodes again', 60_000);
+    const overlapsBefore = new Map(emulator.deviceSockets.all().map((device) => [device.device, device.overlaps]));
+    let restarting = true;
+    // One client per session, sending one message after another until the restarts are over.
+    const sending = Promise.all(
+      sessions.map(async (session, n) => {
+        const outcomes: SendOutcome[] = [];
+        for (let m = 0; restarting || m < 3; m += 1) {
+          outcomes.push(await sendWithRetry(live, n + m, session, chat, `roll-${n}-${m}`, `Rolling ${n}.${m}`));
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return outcomes;
+      }),
+    );
+    for (const [index, node] of nodes.entries()) {
+      node.cli.child.kill('SIGTERM');
+      await node.exited;
+      nodes[index] = await startNode(node.nodeId, setting);
+      await eventually(async () => (await ownersOf(database, setting.cluster, ids())).size === sessionCount, `every session owned after ${node.nodeId} restarted`, 60_000);
+    }
+    restarting = false;
+    const outcomes = (await sending).flat();
+    const statuses: Record<number, number> = {};
+    for (const outcome of outcomes) statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
+    assert.deepEqual(statuses, { 200: outcomes.length }, 'every send accepted');
+    await eventually(() => outcomes.every((outcome) => (decryptedCounts(emulator).get(outcome.id!) ?? 0) >= 1), 'every accepted message decrypted');
+    const counts = decryptedCounts(emulator);
+    const doubled = outcomes.filter((outcome) => (counts.get(outcome.id!) ?? 0) > 1).map((outcome) => outcome.key);
+    console.log(JSON.stringify({ rolling: outcomes.length, retried: outcomes.filter((outcome) => outcome.retries > 0).length, doubled: doubled.length, owners: spread(await ownersOf(database, setting.cluster, ids())) }));
+    assert.deepEqual(doubled, [], 'no message decrypted twice');
+    const newOverlaps = emulator.deviceSockets.all().filter((device) => device.overlaps > (overlapsBefore.get(device.device) ?? 0));
+    assert.deepEqual(newOverlaps, [], 'no device had two live sockets at once');
+  });
 });
