@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { linkedSandbox } from '../../engines/sandbox/index.js';
 import { feedReplies, ReplyWaits, WaitingProcesses, type ProcessStateStore, type Reply } from './await-reply/index.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { runProcess } from './run-process.js';
 import { afterDuration, definitions } from './testing.js';
 
@@ -29,13 +30,6 @@ function textStore(): ProcessStateStore & { rows: Map<string, string> } {
     remove: async (id) => void rows.delete(id),
     list: async () => [...rows].map(([processInstanceId, state]) => ({ processInstanceId, state })),
   };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let tick = 0; !condition(); tick += 1) {
-    if (tick > 100_000) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 const phoneOf = (n: number) => `+7901${String(n).padStart(7, '0')}`;
@@ -71,7 +65,7 @@ describe('a process that waits for a reply', () => {
     const replies = new ReplyWaits();
     feedReplies(sandbox.engine, replies);
     const running = runProcess(askProcess('receiveTask'), { gateway: { perform: () => Promise.reject(new Error('none')) }, replies, clock: sandbox.clock, variables: { connection: sandbox.sessionId, allValues: { clientPhone: client } } });
-    await until(() => replies.size === 1, 'the receive task waits');
+    await eventually(() => replies.size === 1, 'the receive task waits');
     sandbox.clock.advance(12 * 3_600_000);
     const run = await running;
     assert.equal(run.status, 'completed');
@@ -97,7 +91,7 @@ describe('a process that waits for a reply', () => {
     const stopFeed = feedReplies(sandbox.engine, before);
     const first = new WaitingProcesses({ source: askProcess('receiveTask'), store, replies: before, gateway, clock: sandbox.clock });
     for (let n = 0; n < 200; n += 1) void first.start({ connection: sandbox.sessionId, allValues: { clientPhone: phoneOf(n) } }, `visit-${n}`);
-    await until(() => before.size === 200, 'every process waits');
+    await eventually(() => before.size === 200, 'every process waits');
     await first.idle();
     assert.equal(store.rows.size, 200, 'each waiting process saved');
 
@@ -117,12 +111,12 @@ describe('a process that waits for a reply', () => {
     const second = new WaitingProcesses({ source: askProcess('receiveTask'), store, replies: after, gateway, clock: sandbox.clock });
     const runs = await second.recover();
     assert.equal(runs.length, 200);
-    await until(() => after.size === 200, 'every recovered process waits again');
+    await eventually(() => after.size === 200, 'every recovered process waits again');
     assert.equal(held.length, 1);
     assert.ok(after.deliver(sandbox.sessionId, held[0]!), 'a reply written while down (before the wait resumed) still answers it');
     for (let n = 199; n >= 0; n -= 1) if (n !== early && n % 3 !== 0) sandbox.network.phone(phoneOf(n))!.sendText(sandbox.bot.phone, `${n % 2 === 0 ? 1 : 2} (client ${n})`);
     const silent = Array.from({ length: 200 }, (_, n) => n).filter((n) => n % 3 === 0).length;
-    await until(() => after.size === silent, 'the silent third still waits');
+    await eventually(() => after.size === silent, 'the silent third still waits');
     advance(6 * 3_600_000); // 12 h after the first wait began: the silent ones time out
     const done = await Promise.all(runs);
     const byId = new Map(done.map((run) => [run.processInstanceId, run]));

@@ -1,5 +1,6 @@
 import type { EngineEvent } from '../../../engines/engine.js';
 import type { IncomingMessage } from '../../../domain/incoming.js';
+import { readServerSentEvents, type ServerSentEvent } from '../../../service/sse-reader.js';
 import type { ReplySource } from './feed.js';
 
 export interface StreamedRepliesOptions {
@@ -35,11 +36,10 @@ export function streamedReplies(options: StreamedRepliesOptions): StreamedReplie
   let opened!: () => void;
   const open = new Promise<void>((resolve) => (opened = resolve));
 
-  const hear = (id: string | undefined, data: string) => {
-    const event = JSON.parse(data) as { type: string; data: IncomingMessage };
+  const hear = ({ id, event, data }: ServerSentEvent) => {
     if (id !== undefined) lastEventId = Number(id);
-    if (event.type !== 'message.received') return;
-    for (const listener of listeners) listener({ type: 'message', sessionId: options.token, message: event.data });
+    if (event !== 'message.received') return;
+    for (const listener of listeners) listener({ type: 'message', sessionId: options.token, message: data.data as IncomingMessage });
   };
 
   const run = async (signal: AbortSignal) => {
@@ -49,7 +49,7 @@ export function streamedReplies(options: StreamedRepliesOptions): StreamedReplie
         const response = await fetch(`${options.baseUrl}/v1/events?types=message.received${after}`, { headers: { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' }, signal });
         if (!response.ok || !response.body) throw new Error(`GET /v1/events answered ${response.status}`);
         opened();
-        await readEvents(response.body, hear);
+        for await (const event of readServerSentEvents(response.body)) hear(event);
       } catch (error) {
         if (signal.aborted) return;
         options.onError?.(error);
@@ -78,24 +78,4 @@ export function streamedReplies(options: StreamedRepliesOptions): StreamedReplie
       return lastEventId;
     },
   };
-}
-
-/** Reads server-sent events until the stream ends: each event's `id` and `data`. */
-async function readEvents(body: ReadableStream<Uint8Array>, hear: (id: string | undefined, data: string) => void): Promise<void> {
-  let buffer = '';
-  for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let id: string | undefined;
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('id:')) id = line.slice(3).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-      if (data.length > 0) hear(id, data.join('\n'));
-    }
-  }
 }
